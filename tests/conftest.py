@@ -1,0 +1,60 @@
+import pytest
+from django.core.management import call_command
+
+from agencies.models import Agency, User
+from measures.models import Plan
+
+PLAN_CODE = "trafficking-2018-2020"
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the plan fixture once per test database; each test runs in a rolled-back transaction."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", "plan_2018_2020", verbosity=0)
+
+
+@pytest.fixture
+def plan(db):
+    return Plan.objects.get(code=PLAN_CODE)
+
+
+def _user(username, agency_code, role, **extra):
+    agency = Agency.objects.get(code=agency_code) if agency_code else None
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, agency=agency, role=role, **extra
+    )
+    return user
+
+
+# The cast of test users (STYLE.md): officers of МОН and of an akimat, the secretariats of
+# МВД and МТСЗН, an observer and an admin.
+@pytest.fixture
+def mon_officer(db):
+    return _user("mon_officer", "mon", User.Role.OFFICER)
+
+
+@pytest.fixture
+def akimat_officer(db):
+    return _user("almaty_officer", "akimat-almaty", User.Role.OFFICER)
+
+
+@pytest.fixture
+def mvd_secretariat(db):
+    return _user("mvd_secretariat", "mvd", User.Role.SECRETARIAT)
+
+
+@pytest.fixture
+def mtszn_secretariat(db):
+    return _user("mtszn_secretariat", "mtszn", User.Role.SECRETARIAT)
+
+
+@pytest.fixture
+def observer(db):
+    return _user("observer", None, User.Role.OBSERVER)
+
+
+@pytest.fixture
+def admin_user(db):
+    return User.objects.create_superuser(username="admin", password=PASSWORD, email="")
