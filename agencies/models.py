@@ -76,9 +76,7 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("Пусто у администраторов."),
     )
-    role = models.CharField(
-        _("роль"), max_length=20, choices=Role.choices, default=Role.OFFICER
-    )
+    role = models.CharField(_("роль"), max_length=20, choices=Role.choices, default=Role.OFFICER)
 
     objects = UserManager()
 

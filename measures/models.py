@@ -142,9 +142,7 @@ class Measure(models.Model):
             models.CheckConstraint(
                 condition=Q(first_year__lte=F("last_year")), name="measure_years_ordered"
             ),
-            models.CheckConstraint(
-                condition=~Q(parent=F("id")), name="measure_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="measure_not_own_parent"),
         ]
 
     def __str__(self):
@@ -263,8 +261,10 @@ class Responsibility(models.Model):
         measure = self.measure
         if measure.children.exists():
             raise ValidationError(
-                {"measure": _("Мероприятие %(number)s — заголовок: по нему не отчитываются.")
-                 % {"number": measure.number}}
+                {
+                    "measure": _("Мероприятие %(number)s — заголовок: по нему не отчитываются.")
+                    % {"number": measure.number}
+                }
             )
         first = self.first_year or measure.first_year
         last = self.last_year or measure.last_year

@@ -15,6 +15,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("loaddata", "plan_2018_2020", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    """Tests serve static files from the finders; the hashed manifest is built at deployment."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def plan(db):
     return Plan.objects.get(code=PLAN_CODE)

@@ -6,126 +6,312 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
+        ("agencies", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='код')),
-                ('title', models.TextField(verbose_name='наименование')),
-                ('resolution_number', models.CharField(max_length=32, verbose_name='номер постановления')),
-                ('resolution_date', models.DateField(verbose_name='дата постановления')),
-                ('start_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1991), django.core.validators.MaxValueValidator(2100)], verbose_name='первый год')),
-                ('end_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1991), django.core.validators.MaxValueValidator(2100)], verbose_name='последний год')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="код")),
+                ("title", models.TextField(verbose_name="наименование")),
+                (
+                    "resolution_number",
+                    models.CharField(max_length=32, verbose_name="номер постановления"),
+                ),
+                ("resolution_date", models.DateField(verbose_name="дата постановления")),
+                (
+                    "start_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1991),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="первый год",
+                    ),
+                ),
+                (
+                    "end_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1991),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="последний год",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'план',
-                'verbose_name_plural': 'планы',
-                'ordering': ['-start_year', 'code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('start_year__lte', models.F('end_year'))), name='plan_years_ordered')],
+                "verbose_name": "план",
+                "verbose_name_plural": "планы",
+                "ordering": ["-start_year", "code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("start_year__lte", models.F("end_year"))),
+                        name="plan_years_ordered",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Measure',
+            name="Measure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(help_text='Например «3.1».', max_length=16, verbose_name='номер')),
-                ('position', models.PositiveIntegerField(verbose_name='порядок')),
-                ('title', models.TextField(verbose_name='мероприятие')),
-                ('completion_form', models.TextField(verbose_name='форма завершения')),
-                ('responsible_text', models.TextField(blank=True, verbose_name='ответственные за исполнение')),
-                ('deadline_text', models.CharField(max_length=200, verbose_name='срок исполнения')),
-                ('first_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1991), django.core.validators.MaxValueValidator(2100)], verbose_name='первый отчётный год')),
-                ('last_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1991), django.core.validators.MaxValueValidator(2100)], verbose_name='последний отчётный год')),
-                ('open_to_interested', models.BooleanField(default=False, help_text='Исполнители включают «заинтересованные государственные органы» или «организации»: отчитаться может любое ведомство.', verbose_name='открыто заинтересованным органам')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='measures.measure', verbose_name='общее мероприятие')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='measures.plan', verbose_name='план')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        help_text="Например «3.1».", max_length=16, verbose_name="номер"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(verbose_name="порядок")),
+                ("title", models.TextField(verbose_name="мероприятие")),
+                ("completion_form", models.TextField(verbose_name="форма завершения")),
+                (
+                    "responsible_text",
+                    models.TextField(blank=True, verbose_name="ответственные за исполнение"),
+                ),
+                ("deadline_text", models.CharField(max_length=200, verbose_name="срок исполнения")),
+                (
+                    "first_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1991),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="первый отчётный год",
+                    ),
+                ),
+                (
+                    "last_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1991),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="последний отчётный год",
+                    ),
+                ),
+                (
+                    "open_to_interested",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Исполнители включают «заинтересованные государственные органы» или «организации»: отчитаться может любое ведомство.",
+                        verbose_name="открыто заинтересованным органам",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="measures.measure",
+                        verbose_name="общее мероприятие",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measures",
+                        to="measures.plan",
+                        verbose_name="план",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'мероприятие',
-                'verbose_name_plural': 'мероприятия',
-                'ordering': ['plan', 'position'],
+                "verbose_name": "мероприятие",
+                "verbose_name_plural": "мероприятия",
+                "ordering": ["plan", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Responsibility',
+            name="Responsibility",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(help_text='1 — головной исполнитель.', verbose_name='порядок в графе')),
-                ('by_agreement', models.BooleanField(default=False, verbose_name='по согласованию')),
-                ('first_year', models.PositiveSmallIntegerField(blank=True, help_text='Пусто — с первого года мероприятия.', null=True, validators=[django.core.validators.MinValueValidator(1991), django.core.validators.MaxValueValidator(2100)], verbose_name='с года')),
-                ('last_year', models.PositiveSmallIntegerField(blank=True, help_text='Пусто — по последний год мероприятия.', null=True, validators=[django.core.validators.MinValueValidator(1991), django.core.validators.MaxValueValidator(2100)], verbose_name='по год')),
-                ('is_consolidator', models.BooleanField(default=False, verbose_name='свод')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responsibilities', to='agencies.agency', verbose_name='ведомство')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responsibilities', to='measures.measure', verbose_name='мероприятие')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        help_text="1 — головной исполнитель.", verbose_name="порядок в графе"
+                    ),
+                ),
+                (
+                    "by_agreement",
+                    models.BooleanField(default=False, verbose_name="по согласованию"),
+                ),
+                (
+                    "first_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Пусто — с первого года мероприятия.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1991),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="с года",
+                    ),
+                ),
+                (
+                    "last_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Пусто — по последний год мероприятия.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1991),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="по год",
+                    ),
+                ),
+                ("is_consolidator", models.BooleanField(default=False, verbose_name="свод")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responsibilities",
+                        to="agencies.agency",
+                        verbose_name="ведомство",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responsibilities",
+                        to="measures.measure",
+                        verbose_name="мероприятие",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ответственный исполнитель',
-                'verbose_name_plural': 'ответственные исполнители',
-                'ordering': ['measure', 'position'],
+                "verbose_name": "ответственный исполнитель",
+                "verbose_name_plural": "ответственные исполнители",
+                "ordering": ["measure", "position"],
             },
         ),
         migrations.AddField(
-            model_name='measure',
-            name='agencies',
-            field=models.ManyToManyField(related_name='measures', through='measures.Responsibility', to='agencies.agency', verbose_name='ответственные ведомства'),
+            model_name="measure",
+            name="agencies",
+            field=models.ManyToManyField(
+                related_name="measures",
+                through="measures.Responsibility",
+                to="agencies.agency",
+                verbose_name="ответственные ведомства",
+            ),
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='номер')),
-                ('title', models.TextField(verbose_name='наименование')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='measures.plan', verbose_name='план')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="номер")),
+                ("title", models.TextField(verbose_name="наименование")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="measures.plan",
+                        verbose_name="план",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'раздел',
-                'verbose_name_plural': 'разделы',
-                'ordering': ['plan', 'number'],
+                "verbose_name": "раздел",
+                "verbose_name_plural": "разделы",
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.AddField(
-            model_name='measure',
-            name='section',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='measures', to='measures.section', verbose_name='раздел'),
+            model_name="measure",
+            name="section",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="measures",
+                to="measures.section",
+                verbose_name="раздел",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='responsibility',
-            constraint=models.UniqueConstraint(fields=('measure', 'agency'), name='responsibility_agency_unique'),
+            model_name="responsibility",
+            constraint=models.UniqueConstraint(
+                fields=("measure", "agency"), name="responsibility_agency_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='responsibility',
-            constraint=models.UniqueConstraint(fields=('measure', 'position'), name='responsibility_position_unique'),
+            model_name="responsibility",
+            constraint=models.UniqueConstraint(
+                fields=("measure", "position"), name="responsibility_position_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='responsibility',
-            constraint=models.CheckConstraint(condition=models.Q(('first_year__isnull', True), ('last_year__isnull', True), ('first_year__lte', models.F('last_year')), _connector='OR'), name='responsibility_years_ordered'),
+            model_name="responsibility",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("first_year__isnull", True),
+                    ("last_year__isnull", True),
+                    ("first_year__lte", models.F("last_year")),
+                    _connector="OR",
+                ),
+                name="responsibility_years_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='section_number_unique'),
+            model_name="section",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "number"), name="section_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measure',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='measure_number_unique'),
+            model_name="measure",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "number"), name="measure_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measure',
-            constraint=models.UniqueConstraint(fields=('plan', 'position'), name='measure_position_unique'),
+            model_name="measure",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "position"), name="measure_position_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measure',
-            constraint=models.CheckConstraint(condition=models.Q(('first_year__lte', models.F('last_year'))), name='measure_years_ordered'),
+            model_name="measure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("first_year__lte", models.F("last_year"))),
+                name="measure_years_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measure',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='measure_not_own_parent'),
+            model_name="measure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("id")), _negated=True),
+                name="measure_not_own_parent",
+            ),
         ),
     ]

@@ -46,6 +46,7 @@ pytestmark = pytest.mark.django_db
 # "ГП*" is "(по согласованию)", "МВД!" is "(свод)", "[2018-2019]" the executor's own years,
 # "акиматы" the akimats of Astana, Almaty, Shymkent and the 14 regions; other tokens are
 # abbreviations, or agency codes where the Resolution gives none.
+# fmt: off
 PLAN_TABLE = [
     # number, section, completion form, executors, deadline, years, open to interested
     ("1", 1, "заседания МВК", "МВД[2018-2019] МТСЗН[2020-2021] акиматы[2018-2020]",
@@ -96,6 +97,7 @@ PLAN_TABLE = [
     ("29", 7, "проект Постановления Правительства Республики Казахстан", "МТСЗН", "2020 год",
      (2020, 2020), True),
 ]
+# fmt: on
 
 SECTION_TITLES = {
     1: "Организационно-практические мероприятия по противодействию торговле людьми",
@@ -173,8 +175,9 @@ def test_measures_in_order(plan):
     PLAN_TABLE,
     ids=[row[0] for row in PLAN_TABLE],
 )
-def test_measure(plan, seed_text, number, section, form, executors, deadline, years,
-                 open_to_interested):
+def test_measure(
+    plan, seed_text, number, section, form, executors, deadline, years, open_to_interested
+):
     measure = Measure.objects.get(plan=plan, number=number)
     assert measure.section.number == section
     assert measure.completion_form == form
@@ -248,12 +251,24 @@ def test_agencies():
         by_kind.setdefault(agency.kind, set()).add(agency.abbreviation or agency.code)
     assert by_kind["ministry"] == {"МВД", "МТСЗН", "МФ", "МОН", "МИК", "МИД", "МКС", "МЗ", "МЮ"}
     assert by_kind["state_body"] == {
-        "ГП", "КНБ", "ВС", "АДГСПК", "НЦПЧ", "КПЧ", "childrens-ombudsman",
+        "ГП",
+        "КНБ",
+        "ВС",
+        "АДГСПК",
+        "НЦПЧ",
+        "КПЧ",
+        "childrens-ombudsman",
     }
     assert by_kind["organization"] == {"karaganda-academy-mvd", "law-enforcement-academy-gp"}
     assert sorted(by_kind["akimat"]) == sorted(AKIMATS)
     assert set(Agency.objects.filter(by_agreement=True).values_list("code", flat=True)) == {
-        "gp", "knb", "vs", "adgspk", "ncpch", "kpch", "childrens-ombudsman",
+        "gp",
+        "knb",
+        "vs",
+        "adgspk",
+        "ncpch",
+        "kpch",
+        "childrens-ombudsman",
     }
     assert Agency.objects.get(code="mtszn").name == (
         "Министерство труда и социальной защиты населения Республики Казахстан"
