@@ -82,6 +82,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", "Русский")]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
