@@ -6,30 +6,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('measures', '0001_initial'),
+        ("agencies", "0001_initial"),
+        ("measures", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReportingCycle',
+            name="ReportingCycle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1991), django.core.validators.MaxValueValidator(2100)], verbose_name='отчётный год')),
-                ('submission_deadline', models.DateField(help_text='Обычно 20 января следующего года.', verbose_name='срок представления отчётов')),
-                ('summary_deadline', models.DateField(help_text='Обычно 10 февраля следующего года.', verbose_name='срок сводной информации')),
-                ('coordinator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='coordinated_cycles', to='agencies.agency', verbose_name='координатор')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cycles', to='measures.plan', verbose_name='план')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1991),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="отчётный год",
+                    ),
+                ),
+                (
+                    "submission_deadline",
+                    models.DateField(
+                        help_text="Обычно 20 января следующего года.",
+                        verbose_name="срок представления отчётов",
+                    ),
+                ),
+                (
+                    "summary_deadline",
+                    models.DateField(
+                        help_text="Обычно 10 февраля следующего года.",
+                        verbose_name="срок сводной информации",
+                    ),
+                ),
+                (
+                    "coordinator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="coordinated_cycles",
+                        to="agencies.agency",
+                        verbose_name="координатор",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cycles",
+                        to="measures.plan",
+                        verbose_name="план",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'отчётный период',
-                'verbose_name_plural': 'отчётные периоды',
-                'ordering': ['plan', 'year'],
-                'constraints': [models.UniqueConstraint(fields=('plan', 'year'), name='cycle_year_unique'), models.CheckConstraint(condition=models.Q(('submission_deadline__lte', models.F('summary_deadline'))), name='cycle_deadlines_ordered')],
+                "verbose_name": "отчётный период",
+                "verbose_name_plural": "отчётные периоды",
+                "ordering": ["plan", "year"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("plan", "year"), name="cycle_year_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("submission_deadline__lte", models.F("summary_deadline"))
+                        ),
+                        name="cycle_deadlines_ordered",
+                    ),
+                ],
             },
         ),
     ]

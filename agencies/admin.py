@@ -1,0 +1,58 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+
+from agencies.models import Agency, User
+from agencies.resources import SPREADSHEET_FORMATS, AgencyResource
+
+
+class SpreadsheetAdmin(ImportExportModelAdmin):
+    """Import and export in CSV and XLSX: a preview, then the import on confirmation."""
+
+    import_formats = export_formats = SPREADSHEET_FORMATS
+
+    def process_result(self, result, request):
+        # The confirmed import checks the rows again; if one fails now (the data changed since
+        # the preview) nothing is written, and the stock "Import finished" would be untrue.
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                _(
+                    "Ничего не импортировано: после предпросмотра данные изменились и файл больше "
+                    "не проходит проверку. Загрузите его снова."
+                ),
+            )
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+        return super().process_result(result, request)
+
+
+@admin.register(Agency)
+class AgencyAdmin(SpreadsheetAdmin):
+    resource_classes = [AgencyResource]
+    list_display = ("code", "abbreviation", "name", "kind", "by_agreement", "parent", "is_active")
+    list_display_links = ("code", "abbreviation")
+    list_filter = ("kind", "by_agreement", "is_active")
+    list_select_related = ("parent",)
+    search_fields = ("code", "abbreviation", "name")
+    autocomplete_fields = ("parent",)
+
+
+AGENCY_AND_ROLE = (_("Ведомство и роль"), {"fields": ("agency", "role")})
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (*DjangoUserAdmin.fieldsets[:2], AGENCY_AND_ROLE, *DjangoUserAdmin.fieldsets[2:])
+    add_fieldsets = (*DjangoUserAdmin.add_fieldsets, AGENCY_AND_ROLE)
+    list_display = ("username", "last_name", "first_name", "agency", "role", "is_active")
+    list_filter = ("role", "agency__kind", "is_active", "is_staff", "is_superuser")
+    list_select_related = ("agency",)
+    search_fields = (
+        *DjangoUserAdmin.search_fields,
+        "agency__code",
+        "agency__abbreviation",
+        "agency__name",
+    )
+    autocomplete_fields = ("agency",)
