@@ -18,7 +18,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddata plan_2018_2020
-	$(PY) manage.py create_demo_users
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
 
 # The whole suite, on the database DATABASE_URL names (SQLite when it is unset).

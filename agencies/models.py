@@ -84,3 +84,8 @@ class User(AbstractUser):
         verbose_name = _("пользователь")
         verbose_name_plural = _("пользователи")
         swappable = "AUTH_USER_MODEL"
+
+    @property
+    def reads_every_report(self):
+        """The secretariat, observers and admins read every agency's reports."""
+        return self.is_superuser or self.role in (self.Role.SECRETARIAT, self.Role.OBSERVER)

@@ -1,15 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 
 from measures import selectors
 from measures.forms import PlanFilterForm
 from measures.models import Measure, Plan
-
-
-@login_required
-def home(request):
-    return redirect("plan_list")
 
 
 @login_required

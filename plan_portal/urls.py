@@ -8,4 +8,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("agencies/", include("agencies.urls")),
     path("", include("measures.urls")),
+    path("", include("reporting.urls")),
 ]

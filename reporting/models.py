@@ -1,12 +1,38 @@
 import datetime
+import os
+import uuid
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from measures.models import YEAR_VALIDATORS
+
+
+class PrivateStorage(FileSystemStorage):
+    """Supporting documents: outside STATIC_ROOT and any web server's folder, no public URL;
+    they are served only through the download view, which checks who may read the report."""
+
+    # Read from settings on each use, so tests (and a changed setting) point it elsewhere.
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise NotImplementedError("Documents have no public URL; use the download view.")
+
+
+private_storage = PrivateStorage()
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:
@@ -74,3 +100,218 @@ class ReportingCycle(models.Model):
     @property
     def summary_closes_at(self) -> datetime.datetime:
         return end_of_day(self.summary_deadline)
+
+
+class AnnualReportQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The reports `user` may read: its own agency's for an officer; every report for the
+        secretariat, observers and admins; none for anyone else."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.reads_every_report:
+            return self
+        if user.agency_id is None:
+            return self.none()
+        return self.filter(agency_id=user.agency_id)
+
+
+class AnnualReport(models.Model):
+    """An agency's report on its measures for one reporting cycle."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Черновик")
+        SUBMITTED = "submitted", _("Представлен")
+        RETURNED = "returned", _("Возвращён на доработку")
+        ACCEPTED = "accepted", _("Принят")
+
+    cycle = models.ForeignKey(
+        ReportingCycle,
+        verbose_name=_("отчётный период"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("ведомство"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    state = models.CharField(
+        _("состояние"), max_length=20, choices=State.choices, default=State.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("представлен"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("представил"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("рассмотрен"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("рассмотрел"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_late = models.BooleanField(
+        _("с опозданием"),
+        default=False,
+        help_text=_("Впервые представлен после окончания дня срока (по времени Астаны)."),
+    )
+    created_at = models.DateTimeField(_("создан"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("изменён"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = AnnualReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("годовой отчёт")
+        verbose_name_plural = _("годовые отчёты")
+        ordering = ["-cycle__year", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "agency"], name="report_agency_unique"),
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(submitted_at__isnull=False),
+                name="report_submitted_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} — {self.cycle.year}"
+
+    def get_absolute_url(self):
+        return reverse("report_detail", args=[self.pk])
+
+    @property
+    def is_editable(self):
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+
+class ReportEntry(models.Model):
+    """What an agency did on one measure in the year reported on."""
+
+    class Status(models.TextChoices):
+        DONE = "done", _("Исполнено")
+        IN_PROGRESS = "in_progress", _("Исполняется")
+        PARTIAL = "partial", _("Частично исполнено")
+        NOT_DONE = "not_done", _("Не исполнено")
+
+    report = models.ForeignKey(
+        AnnualReport, verbose_name=_("отчёт"), on_delete=models.CASCADE, related_name="entries"
+    )
+    measure = models.ForeignKey(
+        "measures.Measure",
+        verbose_name=_("мероприятие"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    status = models.CharField(_("статус"), max_length=20, choices=Status.choices, blank=True)
+    narrative = models.TextField(_("информация о ходе исполнения"), blank=True)
+    is_voluntary = models.BooleanField(
+        _("по собственной инициативе"),
+        default=False,
+        help_text=_("Мероприятие открыто заинтересованным органам; ведомство не названо в нём."),
+    )
+    # Raised by every save: a save based on an older version is refused, never overwrites.
+    version = models.PositiveIntegerField(_("версия"), default=1)
+    updated_at = models.DateTimeField(_("изменена"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("изменил"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("строка отчёта")
+        verbose_name_plural = _("строки отчёта")
+        ordering = ["report", "measure__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "measure"], name="entry_measure_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.report}: {self.measure.number}"
+
+    def get_absolute_url(self):
+        return reverse("entry_edit", args=[self.report_id, self.pk])
+
+    @property
+    def is_complete(self):
+        return bool(self.status and self.narrative.strip())
+
+
+def attachment_path(instance, filename):
+    # The stored name is random: the user's file name is kept in `original_name` only.
+    return f"reports/{instance.entry.report_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class Attachment(models.Model):
+    """A supporting document of an entry, stored outside any public folder."""
+
+    entry = models.ForeignKey(
+        ReportEntry,
+        verbose_name=_("строка отчёта"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("файл"), upload_to=attachment_path, storage=private_storage)
+    original_name = models.CharField(_("имя файла"), max_length=255)
+    content_type = models.CharField(_("тип"), max_length=100)
+    size = models.PositiveBigIntegerField(_("размер, байт"))
+    uploaded_at = models.DateTimeField(_("загружен"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("загрузил"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("документ")
+        verbose_name_plural = _("документы")
+        ordering = ["entry", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("attachment_download", args=[self.pk])
+
+
+class ReviewComment(models.Model):
+    """A comment of the review: why a report was returned or reopened, or a note."""
+
+    class Kind(models.TextChoices):
+        RETURN = "return", _("Возврат на доработку")
+        REOPEN = "reopen", _("Повторное открытие")
+        ACCEPT = "accept", _("Принятие")
+
+    report = models.ForeignKey(
+        AnnualReport, verbose_name=_("отчёт"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("автор"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("комментарий"), blank=True)
+    created_at = models.DateTimeField(_("создан"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("комментарий рассмотрения")
+        verbose_name_plural = _("комментарии рассмотрения")
+        ordering = ["report", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.report}: {self.get_kind_display()}"

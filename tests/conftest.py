@@ -24,6 +24,13 @@ def _plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    """Documents uploaded by a test go to a folder of its own; passwords hash fast."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def plan(db):
     return Plan.objects.get(code=PLAN_CODE)
@@ -32,7 +39,12 @@ def plan(db):
 def _user(username, agency_code, role, **extra):
     agency = Agency.objects.get(code=agency_code) if agency_code else None
     user = User.objects.create_user(
-        username=username, password=PASSWORD, agency=agency, role=role, **extra
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@example.kz",
+        agency=agency,
+        role=role,
+        **extra,
     )
     return user
 

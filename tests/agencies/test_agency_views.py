@@ -35,9 +35,9 @@ def test_agency_list_query_count_does_not_grow(client, mon_officer, django_asser
 
 def years_of(response):
     (_, years), *_ = response.context["plans"]
-    return {
-        y.year: [r.measure.number for r in y.responsibilities] for y in years
-    }, {y.year: [m.number for m in y.open_measures] for y in years}
+    return {y.year: [r.measure.number for r in y.responsibilities] for y in years}, {
+        y.year: [m.number for m in y.open_measures] for y in years
+    }
 
 
 def test_agency_page_lists_measures_year_by_year(client, mon_officer):

@@ -26,11 +26,6 @@ def test_it_sends_anonymous_users_to_login(client, url):
     assert response["Location"].startswith(reverse("login") + "?next=")
 
 
-def test_home_leads_to_the_plans(client, mon_officer):
-    client.force_login(mon_officer)
-    assert client.get("/").url == reverse("plan_list")
-
-
 def test_plan_list_shows_the_reporting_cycles(client, mon_officer):
     client.force_login(mon_officer)
     response = client.get(reverse("plan_list"))

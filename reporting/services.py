@@ -1,0 +1,281 @@
+"""Writes of reports. Each function is one user action: it runs in a transaction, checks who
+may do it and in which state, and raises a ReportingError (changing nothing) when refused."""
+
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from reporting import notifications, permissions, selectors
+from reporting.documents import check_document, clean_filename
+from reporting.exceptions import (
+    EditConflict,
+    IncompleteReport,
+    PermissionRefused,
+    ReportingError,
+    StateRefused,
+)
+from reporting.models import AnnualReport, Attachment, ReportEntry, ReviewComment
+
+State = AnnualReport.State
+
+
+def _locked(report: AnnualReport) -> AnnualReport:
+    """The report re-read under a row lock (PostgreSQL) or the write lock (SQLite,
+    IMMEDIATE transactions), so that two concurrent actions see each other's result."""
+    return (
+        AnnualReport.objects.select_for_update(of=("self",))
+        .select_related("cycle", "agency")
+        .get(pk=report.pk)
+    )
+
+
+def _require_editable(user, report: AnnualReport) -> None:
+    if not permissions.can_file(user, report.cycle, report.agency):
+        raise PermissionRefused(_("Редактировать этот отчёт может только его ведомство."))
+    if not report.is_editable:
+        raise StateRefused(
+            _("Отчёт в состоянии «%(state)s»: изменять его нельзя.")
+            % {"state": report.get_state_display()}
+        )
+
+
+def _add_missing_entries(report: AnnualReport) -> None:
+    present = set(report.entries.values_list("measure_id", flat=True))
+    bulk_create_with_history(
+        [
+            ReportEntry(report=report, measure=measure)
+            for measure in selectors.expected_measures(cycle=report.cycle, agency=report.agency)
+            if measure.pk not in present
+        ],
+        ReportEntry,
+    )
+
+
+def report_open(*, cycle, agency) -> AnnualReport:
+    """The agency's report for the cycle, created on first call with one entry for each measure
+    the agency answers for that year. While the report is editable, entries for measures the
+    agency has since been made responsible for are added; none is ever removed."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                report, created = AnnualReport.objects.get_or_create(cycle=cycle, agency=agency)
+        except IntegrityError:  # opened at the same moment by a colleague
+            report, created = AnnualReport.objects.get(cycle=cycle, agency=agency), False
+        if created or report.is_editable:
+            _add_missing_entries(report)
+    return report
+
+
+def entry_update(*, entry: ReportEntry, user, status: str, narrative: str, version: int):
+    """Save an entry's status and narrative. `version` is the one the user started from: if
+    someone saved the entry since, EditConflict carries what is stored now, and nothing is
+    overwritten."""
+    with transaction.atomic():
+        report = _locked(entry.report)
+        _require_editable(user, report)
+        # The conditional update is the guard: only one save can move the version on.
+        moved = ReportEntry.objects.filter(pk=entry.pk, version=version).update(
+            version=F("version") + 1
+        )
+        current = ReportEntry.objects.select_related("updated_by").get(pk=entry.pk)
+        if not moved:
+            raise EditConflict(
+                _("Пока вы редактировали, строку сохранил другой пользователь."), current
+            )
+        current.status = status
+        current.narrative = narrative
+        current.updated_by = user
+        current._history_user = user  # the history names the user outside requests too
+        current.full_clean()
+        current.save()
+    entry.refresh_from_db()
+    return entry
+
+
+def entry_add_voluntary(*, report: AnnualReport, measure, user) -> ReportEntry:
+    """Take up a measure open to interested bodies that the agency is not named in."""
+    with transaction.atomic():
+        report = _locked(report)
+        _require_editable(user, report)
+        if not selectors.open_measures_to_add(report=report).filter(pk=measure.pk).exists():
+            raise ReportingError(
+                _("По мероприятию %(number)s нельзя добавить информацию в этот отчёт.")
+                % {"number": measure.number}
+            )
+        entry = ReportEntry(report=report, measure=measure, is_voluntary=True, updated_by=user)
+        entry._history_user = user
+        entry.save()
+        return entry
+
+
+def entry_remove_voluntary(*, entry: ReportEntry, user) -> None:
+    with transaction.atomic():
+        report = _locked(entry.report)
+        _require_editable(user, report)
+        if not entry.is_voluntary:
+            raise ReportingError(
+                _("Мероприятие %(number)s обязательно для ведомства: его нельзя убрать.")
+                % {"number": entry.measure.number}
+            )
+        attachments = list(entry.attachments.all())
+        entry._history_user = user
+        entry.delete()
+        transaction.on_commit(partial(_delete_files, [a.file.name for a in attachments]))
+
+
+def _delete_files(names):
+    for name in names:
+        Attachment.file.field.storage.delete(name)
+
+
+def attachment_add(*, entry: ReportEntry, user, file) -> Attachment:
+    """Attach a supporting document. Refused (nothing stored) if the report is not editable or
+    the file is not an accepted document."""
+    with transaction.atomic():
+        report = _locked(entry.report)
+        _require_editable(user, report)
+        try:
+            content_type = check_document(file)
+        except ValidationError as error:
+            raise ReportingError(" ".join(error.messages)) from error
+        attachment = Attachment(
+            entry=entry,
+            original_name=clean_filename(file.name),
+            content_type=content_type,
+            size=file.size,
+            uploaded_by=user,
+        )
+        attachment.file.save(attachment.original_name, file, save=False)
+        try:
+            attachment.save()
+        except Exception:
+            attachment.file.delete(save=False)
+            raise
+    return attachment
+
+
+def attachment_delete(*, attachment: Attachment, user) -> None:
+    with transaction.atomic():
+        report = _locked(attachment.entry.report)
+        _require_editable(user, report)
+        name = attachment.file.name
+        attachment.delete()
+        transaction.on_commit(partial(_delete_files, [name]))
+
+
+def report_submit(*, report: AnnualReport, user) -> AnnualReport:
+    """Send the report to the coordinator. Every entry needs a status and a narrative;
+    otherwise IncompleteReport lists the problems entry by entry. The first submission after the
+    end of the deadline day (Asia/Almaty) marks the report late."""
+    with transaction.atomic():
+        locked = _locked(report)
+        if not permissions.can_file(user, locked.cycle, locked.agency):
+            raise PermissionRefused(_("Представить отчёт может только его ведомство."))
+        if not locked.is_editable:
+            raise StateRefused(
+                _("Отчёт уже в состоянии «%(state)s»: представить его ещё раз нельзя.")
+                % {"state": locked.get_state_display()}
+            )
+        entries = list(locked.entries.select_related("measure").order_by("measure__position"))
+        if not entries:
+            raise IncompleteReport(_("В отчёте нет ни одного мероприятия."), {})
+        errors = {}
+        for entry in entries:
+            problems = []
+            if not entry.status:
+                problems.append(_("не указан статус исполнения"))
+            if not entry.narrative.strip():
+                problems.append(_("не заполнена информация о ходе исполнения"))
+            if problems:
+                errors[entry] = problems
+        if errors:
+            raise IncompleteReport(
+                _("Отчёт не представлен: не заполнено мероприятий — %(count)s.")
+                % {"count": len(errors)},
+                errors,
+            )
+        now = timezone.now()
+        if locked.submitted_at is None:
+            locked.is_late = now >= locked.cycle.submission_closes_at
+        locked.state = State.SUBMITTED
+        locked.submitted_at = now
+        locked.submitted_by = user
+        locked._history_user = user
+        locked.save()
+        transaction.on_commit(partial(notifications.report_submitted, locked.pk))
+    report.refresh_from_db()
+    return report
+
+
+def _review(report, user, *, from_states, to_state, kind, comment="", comment_required=False):
+    with transaction.atomic():
+        locked = _locked(report)
+        if not permissions.can_review(user, locked.cycle):
+            raise PermissionRefused(
+                _("Рассматривает отчёты за %(year)s год секретариат координатора (%(coord)s).")
+                % {"year": locked.cycle.year, "coord": locked.cycle.coordinator}
+            )
+        if locked.state not in from_states:
+            raise StateRefused(
+                _("Отчёт в состоянии «%(state)s»: это действие уже невозможно.")
+                % {"state": locked.get_state_display()}
+            )
+        comment = (comment or "").strip()
+        if comment_required and not comment:
+            raise ReportingError(_("Напишите комментарий: что нужно доработать и почему."))
+        locked.state = to_state
+        locked.reviewed_at = timezone.now()
+        locked.reviewed_by = user
+        locked._history_user = user
+        locked.save()
+        comment_pk = None
+        if comment:
+            comment_pk = ReviewComment.objects.create(
+                report=locked, author=user, kind=kind, text=comment
+            ).pk
+        transaction.on_commit(partial(notifications.report_reviewed, locked.pk, comment_pk))
+    report.refresh_from_db()
+    return report
+
+
+def report_accept(*, report: AnnualReport, user, comment: str = "") -> AnnualReport:
+    """The coordinator's secretariat accepts a submitted report."""
+    return _review(
+        report,
+        user,
+        from_states={State.SUBMITTED},
+        to_state=State.ACCEPTED,
+        kind=ReviewComment.Kind.ACCEPT,
+        comment=comment,
+    )
+
+
+def report_return(*, report: AnnualReport, user, comment: str) -> AnnualReport:
+    """The coordinator's secretariat returns a submitted report for rework, saying why."""
+    return _review(
+        report,
+        user,
+        from_states={State.SUBMITTED},
+        to_state=State.RETURNED,
+        kind=ReviewComment.Kind.RETURN,
+        comment=comment,
+        comment_required=True,
+    )
+
+
+def report_reopen(*, report: AnnualReport, user, comment: str) -> AnnualReport:
+    """The coordinator's secretariat reopens an accepted report for the agency to amend."""
+    return _review(
+        report,
+        user,
+        from_states={State.ACCEPTED},
+        to_state=State.RETURNED,
+        kind=ReviewComment.Kind.REOPEN,
+        comment=comment,
+        comment_required=True,
+    )

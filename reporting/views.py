@@ -1,0 +1,301 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from reporting import permissions, selectors, services
+from reporting.exceptions import (
+    EditConflict,
+    IncompleteReport,
+    PermissionRefused,
+    ReportingError,
+)
+from reporting.forms import EntryForm, ReportFilterForm, ReviewForm, VoluntaryEntryForm
+from reporting.models import AnnualReport, Attachment, ReportEntry, ReportingCycle
+
+
+def _get_report_for_user(user, pk) -> AnnualReport:
+    """The report, if the user may read it; 404 otherwise: another agency's report is private."""
+    try:
+        return selectors.report_for_user(user=user, pk=pk)
+    except AnnualReport.DoesNotExist:
+        raise Http404 from None
+
+
+def _refuse(error: ReportingError):
+    if isinstance(error, PermissionRefused):
+        raise PermissionDenied(str(error))
+
+
+@login_required
+def home(request):
+    """An agency's reporting cycles: its report in each, the deadline and the way in."""
+    user = request.user
+    context = {
+        "cycles": selectors.agency_cycles(agency=user.agency) if user.agency_id else [],
+        "reads_every_report": user.reads_every_report,
+    }
+    return render(request, "reporting/home.html", context)
+
+
+@login_required
+@require_POST
+def report_start(request, cycle_pk):
+    cycle = get_object_or_404(ReportingCycle, pk=cycle_pk)
+    user = request.user
+    if not user.agency_id or not permissions.can_file(user, cycle, user.agency):
+        raise PermissionDenied(_("Отчёты ведомства ведут его исполнители."))
+    report = services.report_open(cycle=cycle, agency=user.agency)
+    return redirect(report)
+
+
+@login_required
+def report_list(request):
+    form = ReportFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    reports = selectors.report_list(user=request.user, **filters)
+    return render(request, "reporting/report_list.html", {"form": form, "reports": reports})
+
+
+def _report_page(request, report, *, status=200, submit_errors=None, review_form=None):
+    user = request.user
+    can_edit = permissions.can_edit(user, report)
+    context = {
+        "report": report,
+        "entries": selectors.report_entries(report=report),
+        "comments": selectors.report_comments(report=report),
+        "history": selectors.report_history(report=report),
+        "can_edit": can_edit,
+        "can_review": permissions.can_review(user, report.cycle),
+        "submit_errors": submit_errors or {},
+        "review_form": review_form or ReviewForm(),
+        "voluntary_form": (
+            VoluntaryEntryForm(measures=selectors.open_measures_to_add(report=report))
+            if can_edit
+            else None
+        ),
+    }
+    return render(request, "reporting/report_detail.html", context, status=status)
+
+
+@login_required
+def report_detail(request, pk):
+    report = _get_report_for_user(request.user, pk)
+    return _report_page(request, report)
+
+
+@login_required
+def entry_edit(request, pk, entry_pk):
+    report = _get_report_for_user(request.user, pk)
+    try:
+        entry = selectors.entry_for_report(report=report, pk=entry_pk)
+    except ReportEntry.DoesNotExist:
+        raise Http404 from None
+    if not permissions.can_file(request.user, report.cycle, report.agency):
+        raise PermissionDenied(_("Редактировать этот отчёт может только его ведомство."))
+    if not report.is_editable:
+        messages.error(
+            request,
+            _("Отчёт в состоянии «%(state)s»: изменять его нельзя.")
+            % {"state": report.get_state_display()},
+        )
+        return redirect(report)
+
+    if request.method == "POST":
+        form = EntryForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    services.entry_update(
+                        entry=entry,
+                        user=request.user,
+                        status=data["status"],
+                        narrative=data["narrative"],
+                        version=data["version"],
+                    )
+                    for file in data["documents"]:
+                        services.attachment_add(entry=entry, user=request.user, file=file)
+            except EditConflict as conflict:
+                return _conflict_page(request, report, entry, conflict)
+            except ReportingError as error:
+                _refuse(error)
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                form.add_error(None, error)
+            except OSError:
+                form.add_error(
+                    None,
+                    _(
+                        "Документ не удалось сохранить на сервере. Строка отчёта не изменена; "
+                        "попробуйте позже или сообщите администратору."
+                    ),
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Мероприятие %(number)s сохранено.") % {"number": entry.measure.number},
+                )
+                if "save_next" in request.POST:
+                    following = (
+                        report.entries.filter(measure__position__gt=entry.measure.position)
+                        .order_by("measure__position")
+                        .first()
+                    )
+                    if following:
+                        return redirect(following.get_absolute_url())
+                return redirect(report)
+    else:
+        form = EntryForm(
+            initial={"status": entry.status, "narrative": entry.narrative, "version": entry.version}
+        )
+    return render(
+        request, "reporting/entry_form.html", {"report": report, "entry": entry, "form": form}
+    )
+
+
+def _conflict_page(request, report, entry, conflict):
+    current = conflict.current
+    # The form now starts from the stored version: saving it again is a deliberate choice.
+    data = request.POST.copy()
+    data["version"] = current.version
+    form = EntryForm(data)
+    form.is_valid()
+    context = {"report": report, "entry": entry, "form": form, "current": current}
+    return render(request, "reporting/entry_conflict.html", context, status=409)
+
+
+@login_required
+@require_POST
+def entry_add(request, pk):
+    report = _get_report_for_user(request.user, pk)
+    form = VoluntaryEntryForm(request.POST, measures=selectors.open_measures_to_add(report=report))
+    if not permissions.can_file(request.user, report.cycle, report.agency):
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            entry = services.entry_add_voluntary(
+                report=report, measure=form.cleaned_data["measure"], user=request.user
+            )
+        except ReportingError as error:
+            _refuse(error)
+            messages.error(request, str(error))
+        else:
+            return redirect(entry.get_absolute_url())
+    else:
+        messages.error(request, _("Выберите мероприятие из списка."))
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def entry_remove(request, pk, entry_pk):
+    report = _get_report_for_user(request.user, pk)
+    entry = get_object_or_404(report.entries.select_related("measure"), pk=entry_pk)
+    try:
+        services.entry_remove_voluntary(entry=entry, user=request.user)
+    except ReportingError as error:
+        _refuse(error)
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Мероприятие %(number)s убрано из отчёта.") % {"number": entry.measure.number},
+        )
+    return redirect(report)
+
+
+@login_required
+def attachment_download(request, pk):
+    try:
+        attachment = selectors.attachment_for_user(user=request.user, pk=pk)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Файл документа не найден на сервере.")) from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk):
+    try:
+        attachment = selectors.attachment_for_user(user=request.user, pk=pk)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    report = attachment.entry.report
+    try:
+        services.attachment_delete(attachment=attachment, user=request.user)
+    except ReportingError as error:
+        _refuse(error)
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Документ «%(name)s» удалён.") % {"name": attachment})
+    return redirect(attachment.entry.get_absolute_url() if report.is_editable else report)
+
+
+@login_required
+@require_POST
+def report_submit(request, pk):
+    report = _get_report_for_user(request.user, pk)
+    try:
+        services.report_submit(report=report, user=request.user)
+    except IncompleteReport as error:
+        messages.error(request, str(error))
+        return _report_page(request, report, status=400, submit_errors=error.errors)
+    except ReportingError as error:
+        _refuse(error)
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Отчёт представлен координатору."))
+    return redirect(report)
+
+
+def _review_view(action, *, comment_required, done_message):
+    @login_required
+    @require_POST
+    def view(request, pk):
+        report = _get_report_for_user(request.user, pk)
+        if not permissions.can_review(request.user, report.cycle):
+            raise PermissionDenied(_("Рассматривает отчёты секретариат координатора."))
+        form = ReviewForm(request.POST, comment_required=comment_required)
+        if not form.is_valid():
+            messages.error(request, _("Напишите комментарий: что нужно доработать и почему."))
+            return _report_page(request, report, status=400, review_form=form)
+        try:
+            action(report=report, user=request.user, comment=form.cleaned_data["comment"])
+        except ReportingError as error:
+            _refuse(error)
+            messages.error(request, str(error))
+        else:
+            messages.success(request, done_message)
+        return redirect(report)
+
+    return view
+
+
+report_accept = _review_view(
+    services.report_accept, comment_required=False, done_message=gettext_lazy("Отчёт принят.")
+)
+report_return = _review_view(
+    services.report_return,
+    comment_required=True,
+    done_message=gettext_lazy("Отчёт возвращён на доработку."),
+)
+report_reopen = _review_view(
+    services.report_reopen,
+    comment_required=True,
+    done_message=gettext_lazy("Отчёт открыт для доработки."),
+)
