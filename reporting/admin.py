@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reporting.models import ReportingCycle
+from reporting.models import AnnualReport, Attachment, ReportEntry, ReportingCycle, ReviewComment
 
 
 @admin.register(ReportingCycle)
@@ -10,3 +10,62 @@ class ReportingCycleAdmin(admin.ModelAdmin):
     list_select_related = ("plan", "coordinator")
     search_fields = ("plan__code", "plan__title", "coordinator__code", "coordinator__abbreviation")
     autocomplete_fields = ("coordinator",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Reports change only through the portal's services, which check who may do what and keep
+    the history; the admin shows them and changes nothing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReportEntryInline(admin.TabularInline):
+    model = ReportEntry
+    fields = ("measure", "status", "narrative", "is_voluntary", "updated_by", "updated_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("measure", "updated_by")
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(ReadOnlyAdmin):
+    list_display = ("agency", "cycle", "state", "submitted_at", "is_late", "reviewed_at")
+    list_filter = ("state", "is_late", "cycle__year", "agency__kind")
+    list_select_related = ("agency", "cycle__plan")
+    search_fields = ("agency__code", "agency__abbreviation", "agency__name")
+    inlines = [ReportEntryInline]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "entry", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_select_related = (
+        "entry__report__agency",
+        "entry__report__cycle__plan",
+        "entry__measure",
+        "uploaded_by",
+    )
+    list_filter = ("content_type",)
+    search_fields = ("original_name", "entry__report__agency__code")
+    exclude = ("file",)  # downloads go through the portal, which checks who may read the report
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(ReadOnlyAdmin):
+    list_display = ("report", "kind", "author", "created_at")
+    list_select_related = ("report__agency", "report__cycle__plan", "author")
+    list_filter = ("kind",)
+    search_fields = ("text", "report__agency__code")
