@@ -80,8 +80,13 @@ class VoluntaryEntryForm(forms.Form):
         self.fields["measure"].label_from_instance = lambda m: f"{m.number}. {m.title[:120]}"
 
 
+class CycleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj.year)
+
+
 class ReportFilterForm(forms.Form):
-    cycle = forms.ModelChoiceField(
+    cycle = CycleChoiceField(
         label=_("Отчётный год"),
         queryset=ReportingCycle.objects.select_related("plan").order_by("-year"),
         required=False,

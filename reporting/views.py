@@ -27,7 +27,8 @@ def _get_report_for_user(user, pk) -> AnnualReport:
         raise Http404 from None
 
 
-def _refuse(error: ReportingError):
+def _forbid_if_not_allowed(error: ReportingError):
+    """A refusal for who the user is becomes a 403; one for the report's state is a message."""
     if isinstance(error, PermissionRefused):
         raise PermissionDenied(str(error))
 
@@ -109,22 +110,12 @@ def entry_edit(request, pk, entry_pk):
     if request.method == "POST":
         form = EntryForm(request.POST, request.FILES)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    services.entry_update(
-                        entry=entry,
-                        user=request.user,
-                        status=data["status"],
-                        narrative=data["narrative"],
-                        version=data["version"],
-                    )
-                    for file in data["documents"]:
-                        services.attachment_add(entry=entry, user=request.user, file=file)
+                _save_entry(entry, request.user, form.cleaned_data)
             except EditConflict as conflict:
                 return _conflict_page(request, report, entry, conflict)
             except ReportingError as error:
-                _refuse(error)
+                _forbid_if_not_allowed(error)
                 form.add_error(None, str(error))
             except ValidationError as error:
                 form.add_error(None, error)
@@ -159,6 +150,27 @@ def entry_edit(request, pk, entry_pk):
     )
 
 
+def _save_entry(entry, user, data):
+    """The entry and its new documents in one transaction: all saved, or none."""
+    stored = []
+    try:
+        with transaction.atomic():
+            services.entry_update(
+                entry=entry,
+                user=user,
+                status=data["status"],
+                narrative=data["narrative"],
+                version=data["version"],
+            )
+            for file in data["documents"]:
+                stored.append(services.attachment_add(entry=entry, user=user, file=file).file)
+    except Exception:
+        # The rows are rolled back; the files already written must go too.
+        for file in stored:
+            file.delete(save=False)
+        raise
+
+
 def _conflict_page(request, report, entry, conflict):
     current = conflict.current
     # The form now starts from the stored version: saving it again is a deliberate choice.
@@ -183,7 +195,7 @@ def entry_add(request, pk):
                 report=report, measure=form.cleaned_data["measure"], user=request.user
             )
         except ReportingError as error:
-            _refuse(error)
+            _forbid_if_not_allowed(error)
             messages.error(request, str(error))
         else:
             return redirect(entry.get_absolute_url())
@@ -200,7 +212,7 @@ def entry_remove(request, pk, entry_pk):
     try:
         services.entry_remove_voluntary(entry=entry, user=request.user)
     except ReportingError as error:
-        _refuse(error)
+        _forbid_if_not_allowed(error)
         messages.error(request, str(error))
     else:
         messages.success(
@@ -239,7 +251,7 @@ def attachment_delete(request, pk):
     try:
         services.attachment_delete(attachment=attachment, user=request.user)
     except ReportingError as error:
-        _refuse(error)
+        _forbid_if_not_allowed(error)
         messages.error(request, str(error))
     else:
         messages.success(request, _("Документ «%(name)s» удалён.") % {"name": attachment})
@@ -256,7 +268,7 @@ def report_submit(request, pk):
         messages.error(request, str(error))
         return _report_page(request, report, status=400, submit_errors=error.errors)
     except ReportingError as error:
-        _refuse(error)
+        _forbid_if_not_allowed(error)
         messages.error(request, str(error))
     else:
         messages.success(request, _("Отчёт представлен координатору."))
@@ -277,7 +289,7 @@ def _review_view(action, *, comment_required, done_message):
         try:
             action(report=report, user=request.user, comment=form.cleaned_data["comment"])
         except ReportingError as error:
-            _refuse(error)
+            _forbid_if_not_allowed(error)
             messages.error(request, str(error))
         else:
             messages.success(request, done_message)

@@ -178,3 +178,43 @@ def test_documents_cannot_be_added_to_a_submitted_report(mon_submitted, mon_offi
     with pytest.raises(StateRefused):
         services.attachment_add(entry=entry, user=mon_officer, file=upload("a.pdf", PDF))
     assert not Attachment.objects.exists()
+
+
+def test_a_full_disk_during_an_upload_keeps_the_draft(
+    client, mon_report, mon_officer, settings, monkeypatch
+):
+    from reporting.models import PrivateStorage
+
+    entry = mon_report.entries.first()
+    services.entry_update(
+        entry=entry,
+        user=mon_officer,
+        status="in_progress",
+        narrative="Черновик.",
+        version=entry.version,
+    )
+    entry.refresh_from_db()
+    real_save = PrivateStorage._save
+    calls = []
+
+    def save_then_fill_the_disk(self, name, content):
+        calls.append(name)
+        if len(calls) > 1:
+            raise OSError(28, "No space left on device")
+        return real_save(self, name, content)
+
+    monkeypatch.setattr(PrivateStorage, "_save", save_then_fill_the_disk)
+    client.force_login(mon_officer)
+    response = post_entry(
+        client, entry, [upload("a.pdf", PDF), upload("b.pdf", PDF)], narrative="Новый текст"
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Документ не удалось сохранить на сервере" in content
+    assert "Новый текст" in content  # still in the form
+    entry.refresh_from_db()
+    assert (entry.status, entry.narrative) == ("in_progress", "Черновик.")
+    assert not Attachment.objects.exists()
+    # The first file, written before the disk filled up, did not stay behind.
+    stored = [p for p in settings.PRIVATE_MEDIA_ROOT.rglob("*") if p.is_file()]
+    assert stored == []
