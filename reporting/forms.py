@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from reporting.documents import ALLOWED_LABEL, check_document
-from reporting.models import AnnualReport, ReportEntry, ReportingCycle
+from reporting.models import AnnualReport, ReportEntry, ReportingCycle, SummaryItem
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -101,4 +101,20 @@ class ReportFilterForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("Все"),
+    )
+
+
+class SummaryItemForm(forms.Form):
+    status = forms.ChoiceField(label=_("Статус"), choices=SummaryItem.Status.choices)
+    text = forms.CharField(
+        label=_("Информация о ходе исполнения"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SummaryGenerateForm(forms.Form):
+    overwrite = forms.BooleanField(
+        label=_("Перезаписать и строки, изменённые вручную"), required=False
     )

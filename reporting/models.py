@@ -5,6 +5,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
@@ -70,6 +71,17 @@ class ReportingCycle(models.Model):
         on_delete=models.PROTECT,
         related_name="coordinated_cycles",
     )
+    # The agencies expected to report, fixed when the summary is first generated, so that an
+    # agency added to the plan later does not change an old cycle's completeness.
+    expected_agencies = models.ManyToManyField(
+        "agencies.Agency",
+        verbose_name=_("ожидаемые ведомства"),
+        blank=True,
+        related_name="+",
+    )
+    expected_fixed_at = models.DateTimeField(
+        _("состав ожидаемых зафиксирован"), null=True, blank=True
+    )
 
     objects = ReportingCycleManager()
 
@@ -92,6 +104,19 @@ class ReportingCycle(models.Model):
         return (*self.plan.natural_key(), self.year)
 
     natural_key.dependencies = ["measures.plan", "agencies.agency"]
+
+    @property
+    def has_summary(self) -> bool:
+        try:
+            self.summary  # noqa: B018 (the reverse one-to-one raises when there is none)
+        except ObjectDoesNotExist:
+            return False
+        return True
+
+    @property
+    def summary_sent(self) -> bool:
+        """Whether the cycle's summary has gone to the Government (its reports are then locked)."""
+        return self.has_summary and self.summary.is_sent
 
     @property
     def submission_closes_at(self) -> datetime.datetime:
@@ -162,6 +187,11 @@ class AnnualReport(models.Model):
         default=False,
         help_text=_("Впервые представлен после окончания дня срока (по времени Астаны)."),
     )
+    reopened_after_summary = models.BooleanField(
+        _("открыт после отправки сводной информации"),
+        default=False,
+        help_text=_("Сводная информация отправлена, но секретариат открыл отчёт для доработки."),
+    )
     created_at = models.DateTimeField(_("создан"), auto_now_add=True)
     updated_at = models.DateTimeField(_("изменён"), auto_now=True)
 
@@ -187,8 +217,13 @@ class AnnualReport(models.Model):
         return reverse("report_detail", args=[self.pk])
 
     @property
+    def is_locked(self):
+        """Locked once the cycle's summary is sent, unless the secretariat reopened it since."""
+        return self.cycle.summary_sent and not self.reopened_after_summary
+
+    @property
     def is_editable(self):
-        return self.state in (self.State.DRAFT, self.State.RETURNED)
+        return self.state in (self.State.DRAFT, self.State.RETURNED) and not self.is_locked
 
 
 class ReportEntry(models.Model):
@@ -315,3 +350,156 @@ class ReviewComment(models.Model):
 
     def __str__(self):
         return f"{self.report}: {self.get_kind_display()}"
+
+
+class Summary(models.Model):
+    """The coordinator's consolidated information on the plan's execution for one cycle, sent to
+    the Government by 10 February."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Черновик")
+        SENT = "sent", _("Отправлена")
+
+    cycle = models.OneToOneField(
+        ReportingCycle,
+        verbose_name=_("отчётный период"),
+        on_delete=models.PROTECT,
+        related_name="summary",
+    )
+    state = models.CharField(
+        _("состояние"), max_length=10, choices=State.choices, default=State.DRAFT
+    )
+    generated_at = models.DateTimeField(_("сформирована"))
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("сформировал"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("отправлена"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("отправил"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_late = models.BooleanField(
+        _("с опозданием"),
+        default=False,
+        help_text=_("Отправлена после окончания дня срока (10 февраля) по времени Астаны."),
+    )
+    is_outdated = models.BooleanField(
+        _("устарела"),
+        default=False,
+        help_text=_("После отправки секретариат открыл отчёт ведомства для доработки."),
+    )
+    # The files exactly as sent: a sent summary never changes.
+    sent_xlsx = models.FileField(_("XLSX как отправлен"), storage=private_storage, blank=True)
+    sent_docx = models.FileField(_("DOCX как отправлен"), storage=private_storage, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("сводная информация")
+        verbose_name_plural = _("сводная информация")
+        ordering = ["-cycle__year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(sent_at__isnull=False),
+                name="summary_sent_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle}"
+
+    def get_absolute_url(self):
+        return reverse("summary_detail", args=[self.cycle_id])
+
+    @property
+    def is_sent(self):
+        return self.state == self.State.SENT
+
+
+class SummaryItem(models.Model):
+    """The summary's line for one measure reportable in the cycle's year."""
+
+    class Status(models.TextChoices):
+        DONE = "done", _("Исполнено")
+        IN_PROGRESS = "in_progress", _("Исполняется")
+        PARTIAL = "partial", _("Частично исполнено")
+        NOT_DONE = "not_done", _("Не исполнено")
+        NO_INFORMATION = "no_information", _("Нет информации")
+
+    summary = models.ForeignKey(
+        Summary,
+        verbose_name=_("сводная информация"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    measure = models.ForeignKey(
+        "measures.Measure",
+        verbose_name=_("мероприятие"),
+        on_delete=models.PROTECT,
+        related_name="summary_items",
+    )
+    status = models.CharField(_("статус"), max_length=20, choices=Status.choices)
+    text = models.TextField(_("информация о ходе исполнения"), blank=True)
+    is_edited = models.BooleanField(
+        _("изменена вручную"),
+        default=False,
+        help_text=_("Повторное формирование не перезаписывает её, если не попросить."),
+    )
+    version = models.PositiveIntegerField(_("версия"), default=1)
+    updated_at = models.DateTimeField(_("изменена"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("изменил"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("строка сводной информации")
+        verbose_name_plural = _("строки сводной информации")
+        ordering = ["summary", "measure__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["summary", "measure"], name="summary_item_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.summary}: {self.measure.number}"
+
+
+class Reminder(models.Model):
+    """A reminder mail sent: running the reminders twice on one day sends nothing twice."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Срок представления отчёта")
+        SUMMARY = "summary", _("Срок сводной информации")
+
+    cycle = models.ForeignKey(ReportingCycle, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    days_before = models.PositiveSmallIntegerField()
+    sent_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("напоминание")
+        verbose_name_plural = _("напоминания")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "kind", "recipient", "days_before"], name="reminder_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} {self.kind} −{self.days_before}: {self.recipient}"

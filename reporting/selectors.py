@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,16 +14,10 @@ from reporting.models import AnnualReport, Attachment, ReportEntry, ReportingCyc
 def expected_measures(*, cycle: ReportingCycle, agency) -> list[Measure]:
     """The measures `agency` must report on for `cycle`: those it answers for in that year,
     within the years the measure is reported. Headings have no executors, so no entry."""
-    year = cycle.year
     responsibilities = (
         Responsibility.objects.filter(
-            agency=agency,
-            measure__plan_id=cycle.plan_id,
-            measure__first_year__lte=year,
-            measure__last_year__gte=year,
+            _active_in(cycle.year), agency=agency, measure__plan_id=cycle.plan_id
         )
-        .filter(Q(first_year__isnull=True) | Q(first_year__lte=year))
-        .filter(Q(last_year__isnull=True) | Q(last_year__gte=year))
         .select_related("measure")
         .order_by("measure__position")
     )
@@ -64,10 +58,10 @@ class CycleStatus:
 def agency_cycles(*, agency) -> list[CycleStatus]:
     """Every reporting cycle with the agency's report in it (or None) and how many measures it
     must report on. Three queries: cycles, reports, responsibilities."""
-    cycles = list(ReportingCycle.objects.select_related("plan", "coordinator"))
+    cycles = list(ReportingCycle.objects.select_related("plan", "coordinator", "summary"))
     reports = {
         r.cycle_id: r
-        for r in AnnualReport.objects.filter(agency=agency).annotate(entry_count=Count("entries"))
+        for r in AnnualReport.objects.filter(agency=agency).select_related("cycle__summary")
     }
     responsibilities = list(Responsibility.objects.filter(agency=agency).select_related("measure"))
     result = []
@@ -97,7 +91,8 @@ def report_for_user(*, user, pk) -> AnnualReport:
     return (
         AnnualReport.objects.for_user(user)
         .select_related(
-            "cycle__plan", "cycle__coordinator", "agency", "submitted_by", "reviewed_by"
+            "cycle__plan", "cycle__coordinator", "cycle__summary", "agency", "submitted_by",
+            "reviewed_by",
         )
         .get(pk=pk)
     )
@@ -184,3 +179,114 @@ def report_history(*, report: AnnualReport) -> list[Change]:
         previous = record
     changes.sort(key=lambda c: c.at, reverse=True)
     return changes
+
+
+def _active_in(year):
+    """Responsibilities in force in `year`, within the measure's reporting years."""
+    return (
+        Q(measure__first_year__lte=year, measure__last_year__gte=year)
+        & (Q(first_year__isnull=True) | Q(first_year__lte=year))
+        & (Q(last_year__isnull=True) | Q(last_year__gte=year))
+    )
+
+
+def cycle_responsibilities(*, cycle: ReportingCycle) -> list[Responsibility]:
+    """Every executor's responsibility in force in the cycle's year, in plan order."""
+    return list(
+        Responsibility.objects.filter(_active_in(cycle.year), measure__plan_id=cycle.plan_id)
+        .select_related("agency", "measure")
+        .order_by("measure__position", "position")
+    )
+
+
+def cycle_expected_agencies(*, cycle: ReportingCycle) -> list:
+    """The agencies expected to report for the cycle: those fixed when its summary was first
+    generated, or else those with at least one measure in force that year. One query."""
+    from agencies.models import Agency
+
+    if cycle.expected_fixed_at:
+        agencies = cycle.expected_agencies.all()
+    else:
+        agencies = Agency.objects.filter(
+            pk__in=Responsibility.objects.filter(
+                _active_in(cycle.year), measure__plan_id=cycle.plan_id
+            ).values("agency_id")
+        )
+    return list(agencies.order_by("kind", "name"))
+
+
+def cycle_reportable_measures(*, cycle: ReportingCycle) -> list[Measure]:
+    """The measures reported on in the cycle's year: not headings, and with an executor."""
+    return list(
+        Measure.objects.filter(
+            pk__in=Responsibility.objects.filter(
+                _active_in(cycle.year), measure__plan_id=cycle.plan_id
+            ).values("measure_id")
+        )
+        .select_related("section", "parent")
+        .order_by("position")
+    )
+
+
+@dataclass
+class ConsolidationLine:
+    measure: Measure
+    status: str
+    text: str
+    parts: list  # consolidation.Part, for showing the entries beside the summary's line
+
+
+def consolidation_lines(*, cycle: ReportingCycle) -> list[ConsolidationLine]:
+    """For each measure reported on in the cycle's year: the agencies' entries in the order of
+    the plan's executors (then voluntary ones), the status and the text they consolidate to.
+    Counts reports submitted or accepted, and only the agencies expected for the cycle.
+    Four queries, whatever the size of the plan."""
+    from reporting.consolidation import Part, consolidated_status, consolidated_text
+
+    expected = {a.pk for a in cycle_expected_agencies(cycle=cycle)}
+    responsibilities = [r for r in cycle_responsibilities(cycle=cycle) if r.agency_id in expected]
+    entries = (
+        ReportEntry.objects.filter(
+            report__cycle=cycle,
+            report__state__in=[AnnualReport.State.SUBMITTED, AnnualReport.State.ACCEPTED],
+        )
+        .select_related("report__agency")
+        .order_by("report__agency__name")
+    )
+    by_key = {(e.measure_id, e.report.agency_id): e for e in entries}
+    executors, measures = {}, {}
+    for r in responsibilities:
+        executors.setdefault(r.measure_id, []).append(r.agency)
+        measures[r.measure_id] = r.measure
+    lines = []
+    for measure_id, agencies in executors.items():
+        parts = [Part(agency, by_key.get((measure_id, agency.pk))) for agency in agencies]
+        named = {a.pk for a in agencies}
+        parts += [
+            Part(e.report.agency, e, voluntary=True)
+            for (m_id, agency_id), e in by_key.items()
+            if m_id == measure_id and agency_id not in named
+        ]
+        status = consolidated_status(
+            [p.entry.status if p.entry else None for p in parts if not p.voluntary]
+        )
+        lines.append(
+            ConsolidationLine(measures[measure_id], status, consolidated_text(parts), parts)
+        )
+    return sorted(lines, key=lambda line: line.measure.position)
+
+
+def consolidation_line(*, cycle: ReportingCycle, measure: Measure) -> ConsolidationLine | None:
+    """The consolidation of one measure (for the summary's edit page)."""
+    return next(
+        (line for line in consolidation_lines(cycle=cycle) if line.measure.pk == measure.pk), None
+    )
+
+
+def summary_items(*, summary) -> list:
+    """The summary's lines in plan order, with their measures and sections."""
+    return list(
+        summary.items.select_related("measure__section", "measure__parent", "updated_by").order_by(
+            "measure__position"
+        )
+    )

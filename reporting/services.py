@@ -4,6 +4,7 @@ may do it and in which state, and raises a ReportingError (changing nothing) whe
 from functools import partial
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,7 +20,14 @@ from reporting.exceptions import (
     ReportingError,
     StateRefused,
 )
-from reporting.models import AnnualReport, Attachment, ReportEntry, ReviewComment
+from reporting.models import (
+    AnnualReport,
+    Attachment,
+    ReportEntry,
+    ReviewComment,
+    Summary,
+    SummaryItem,
+)
 
 State = AnnualReport.State
 
@@ -29,14 +37,26 @@ def _locked(report: AnnualReport) -> AnnualReport:
     IMMEDIATE transactions), so that two concurrent actions see each other's result."""
     return (
         AnnualReport.objects.select_for_update(of=("self",))
-        .select_related("cycle", "agency")
+        .select_related("cycle__summary", "agency")
         .get(pk=report.pk)
     )
+
+
+def _require_unlocked(report: AnnualReport) -> None:
+    if report.is_locked:
+        raise StateRefused(
+            _(
+                "Сводная информация за %(year)s год отправлена в Правительство: отчёт закрыт. "
+                "Открыть его для доработки может секретариат."
+            )
+            % {"year": report.cycle.year}
+        )
 
 
 def _require_editable(user, report: AnnualReport) -> None:
     if not permissions.can_file(user, report.cycle, report.agency):
         raise PermissionRefused(_("Редактировать этот отчёт может только его ведомство."))
+    _require_unlocked(report)
     if not report.is_editable:
         raise StateRefused(
             _("Отчёт в состоянии «%(state)s»: изменять его нельзя.")
@@ -176,6 +196,7 @@ def report_submit(*, report: AnnualReport, user) -> AnnualReport:
         locked = _locked(report)
         if not permissions.can_file(user, locked.cycle, locked.agency):
             raise PermissionRefused(_("Представить отчёт может только его ведомство."))
+        _require_unlocked(locked)
         if not locked.is_editable:
             raise StateRefused(
                 _("Отчёт уже в состоянии «%(state)s»: представить его ещё раз нельзя.")
@@ -220,6 +241,9 @@ def _review(report, user, *, from_states, to_state, kind, comment="", comment_re
                 _("Рассматривает отчёты за %(year)s год секретариат координатора (%(coord)s).")
                 % {"year": locked.cycle.year, "coord": locked.cycle.coordinator}
             )
+        reopening = kind == ReviewComment.Kind.REOPEN
+        if not reopening:
+            _require_unlocked(locked)
         if locked.state not in from_states:
             raise StateRefused(
                 _("Отчёт в состоянии «%(state)s»: это действие уже невозможно.")
@@ -231,6 +255,11 @@ def _review(report, user, *, from_states, to_state, kind, comment="", comment_re
         locked.state = to_state
         locked.reviewed_at = timezone.now()
         locked.reviewed_by = user
+        if reopening and locked.cycle.summary_sent:
+            # The Government has the summary: the report opens again, and the summary says it
+            # no longer matches the reports.
+            locked.reopened_after_summary = True
+            Summary.objects.filter(pk=locked.cycle.summary.pk).update(is_outdated=True)
         locked._history_user = user
         locked.save()
         comment_pk = None
@@ -279,3 +308,119 @@ def report_reopen(*, report: AnnualReport, user, comment: str) -> AnnualReport:
         comment=comment,
         comment_required=True,
     )
+
+
+# The summary for the Government
+
+
+def _require_coordinator(user, cycle) -> None:
+    if not permissions.can_review(user, cycle):
+        raise PermissionRefused(
+            _("Сводную информацию за %(year)s год готовит секретариат координатора (%(coord)s).")
+            % {"year": cycle.year, "coord": cycle.coordinator}
+        )
+
+
+def _require_draft(summary: Summary) -> None:
+    if summary.is_sent:
+        raise StateRefused(
+            _("Сводная информация отправлена %(when)s: она больше не меняется.")
+            % {"when": timezone.localtime(summary.sent_at).strftime("%d.%m.%Y %H:%M")}
+        )
+
+
+def _fix_expected_agencies(cycle) -> None:
+    if cycle.expected_fixed_at is None:
+        cycle.expected_agencies.set(selectors.cycle_expected_agencies(cycle=cycle))
+        cycle.expected_fixed_at = timezone.now()
+        cycle.save(update_fields=["expected_fixed_at"])
+
+
+def summary_generate(*, cycle, user, overwrite: bool = False) -> Summary:
+    """The cycle's summary as a draft, with one item per measure reported on that year: its
+    status by the rule of `reporting.consolidation` and a text assembled from the agencies'
+    entries. Generating again refreshes the items nobody edited; edited items are kept unless
+    `overwrite`. The first generation fixes the agencies expected to report."""
+    _require_coordinator(user, cycle)
+    with transaction.atomic():
+        cycle = type(cycle).objects.select_for_update().get(pk=cycle.pk)
+        summary = Summary.objects.select_for_update().filter(cycle=cycle).first()
+        if summary is not None:
+            _require_draft(summary)
+        _fix_expected_agencies(cycle)
+        now = timezone.now()
+        if summary is None:
+            summary = Summary(cycle=cycle)
+        summary.generated_at, summary.generated_by = now, user
+        summary._history_user = user
+        summary.save()
+
+        lines = selectors.consolidation_lines(cycle=cycle)
+        items = {item.measure_id: item for item in summary.items.all()}
+        for line in lines:
+            item = items.pop(line.measure.pk, None) or SummaryItem(
+                summary=summary, measure=line.measure
+            )
+            if item.pk and item.is_edited and not overwrite:
+                continue
+            item.status, item.text, item.is_edited = line.status, line.text, False
+            item.updated_by = user
+            item._history_user = user
+            item.save()
+        for stale in items.values():  # a measure no longer reported on that year
+            stale.delete()
+    return summary
+
+
+def summary_item_update(*, item: SummaryItem, user, status: str, text: str, version: int):
+    """The secretariat's edit of one line; refused with EditConflict if someone saved it since
+    `version`, and once the summary is sent."""
+    with transaction.atomic():
+        summary = (
+            Summary.objects.select_for_update().select_related("cycle").get(pk=item.summary_id)
+        )
+        _require_coordinator(user, summary.cycle)
+        _require_draft(summary)
+        moved = SummaryItem.objects.filter(pk=item.pk, version=version).update(
+            version=F("version") + 1
+        )
+        current = SummaryItem.objects.select_related("updated_by").get(pk=item.pk)
+        if not moved:
+            raise EditConflict(
+                _("Пока вы редактировали, строку сохранил другой пользователь."), current
+            )
+        current.status, current.text, current.is_edited = status, text, True
+        current.updated_by = user
+        current._history_user = user
+        current.full_clean()
+        current.save()
+    item.refresh_from_db()
+    return item
+
+
+def summary_send(*, summary: Summary, user) -> Summary:
+    """Record that the summary went to the Government: who, when, whether by the end of
+    10 February in Astana. The summary is frozen with both files as sent, and the cycle's
+    reports are locked."""
+    from reporting import exports
+
+    with transaction.atomic():
+        locked = Summary.objects.select_for_update().select_related("cycle").get(pk=summary.pk)
+        _require_coordinator(user, locked.cycle)
+        _require_draft(locked)
+        now = timezone.now()
+        locked.state = Summary.State.SENT
+        locked.sent_at, locked.sent_by = now, user
+        locked.is_late = now >= locked.cycle.summary_closes_at
+        name = f"summary-{locked.cycle.plan.code}-{locked.cycle.year}"
+        locked.sent_xlsx.save(f"{name}.xlsx", ContentFile(exports.summary_xlsx(locked)), save=False)
+        locked.sent_docx.save(f"{name}.docx", ContentFile(exports.summary_docx(locked)), save=False)
+        locked._history_user = user
+        try:
+            locked.save()
+        except Exception:
+            locked.sent_xlsx.delete(save=False)
+            locked.sent_docx.delete(save=False)
+            raise
+    summary.refresh_from_db()
+    return summary

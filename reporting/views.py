@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,8 +15,15 @@ from reporting.exceptions import (
     PermissionRefused,
     ReportingError,
 )
-from reporting.forms import EntryForm, ReportFilterForm, ReviewForm, VoluntaryEntryForm
-from reporting.models import AnnualReport, Attachment, ReportEntry, ReportingCycle
+from reporting.forms import (
+    EntryForm,
+    ReportFilterForm,
+    ReviewForm,
+    SummaryGenerateForm,
+    SummaryItemForm,
+    VoluntaryEntryForm,
+)
+from reporting.models import AnnualReport, Attachment, ReportEntry, ReportingCycle, Summary
 
 
 def _get_report_for_user(user, pk) -> AnnualReport:
@@ -311,3 +318,164 @@ report_reopen = _review_view(
     comment_required=True,
     done_message=gettext_lazy("Отчёт открыт для доработки."),
 )
+
+
+# The summary for the Government
+
+
+def _get_cycle_for_reader(user, cycle_pk) -> ReportingCycle:
+    """The cycle, for the secretariat, observers and admins; officers get a 403."""
+    cycle = get_object_or_404(
+        ReportingCycle.objects.select_related("plan", "coordinator", "summary"), pk=cycle_pk
+    )
+    if not user.reads_every_report:
+        raise PermissionDenied(_("Сводную информацию видят секретариат и наблюдатели."))
+    return cycle
+
+
+def _summary_or_404(cycle) -> Summary:
+    try:
+        return cycle.summary
+    except Summary.DoesNotExist:
+        raise Http404(_("Сводная информация за этот год ещё не сформирована.")) from None
+
+
+@login_required
+def summary_detail(request, cycle_pk):
+    cycle = _get_cycle_for_reader(request.user, cycle_pk)
+    summary = cycle.summary if cycle.has_summary else None
+    context = {
+        "cycle": cycle,
+        "summary": summary,
+        "items": selectors.summary_items(summary=summary) if summary else [],
+        "can_act": permissions.can_review(request.user, cycle),
+        "generate_form": SummaryGenerateForm(),
+    }
+    return render(request, "reporting/summary_detail.html", context)
+
+
+@login_required
+@require_POST
+def summary_generate(request, cycle_pk):
+    cycle = _get_cycle_for_reader(request.user, cycle_pk)
+    form = SummaryGenerateForm(request.POST)
+    overwrite = form.is_valid() and form.cleaned_data["overwrite"]
+    try:
+        services.summary_generate(cycle=cycle, user=request.user, overwrite=overwrite)
+    except ReportingError as error:
+        _forbid_if_not_allowed(error)
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Сводная информация сформирована."))
+    return redirect("summary_detail", cycle_pk=cycle.pk)
+
+
+@login_required
+def summary_item_edit(request, cycle_pk, item_pk):
+    cycle = _get_cycle_for_reader(request.user, cycle_pk)
+    summary = _summary_or_404(cycle)
+    item = get_object_or_404(
+        summary.items.select_related("measure__section", "measure__parent", "updated_by"),
+        pk=item_pk,
+    )
+    if not permissions.can_review(request.user, cycle):
+        raise PermissionDenied(_("Сводную информацию готовит секретариат координатора."))
+    if summary.is_sent:
+        messages.error(request, _("Сводная информация отправлена: она больше не меняется."))
+        return redirect(summary)
+    current = None
+    if request.method == "POST":
+        form = SummaryItemForm(request.POST)
+        if form.is_valid():
+            try:
+                services.summary_item_update(item=item, user=request.user, **form.cleaned_data)
+            except EditConflict as conflict:
+                current = conflict.current
+                data = request.POST.copy()
+                data["version"] = current.version
+                form = SummaryItemForm(data)
+                form.is_valid()
+            except ReportingError as error:
+                _forbid_if_not_allowed(error)
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, _("Строка %(number)s сохранена.") % {"number": item.measure.number}
+                )
+                return redirect(f"{summary.get_absolute_url()}#item-{item.pk}")
+    else:
+        form = SummaryItemForm(
+            initial={"status": item.status, "text": item.text, "version": item.version}
+        )
+    context = {
+        "cycle": cycle,
+        "summary": summary,
+        "item": item,
+        "form": form,
+        "current": current,
+        "line": selectors.consolidation_line(cycle=cycle, measure=item.measure),
+    }
+    return render(
+        request, "reporting/summary_item_form.html", context, status=409 if current else 200
+    )
+
+
+@login_required
+@require_POST
+def summary_send(request, cycle_pk):
+    cycle = _get_cycle_for_reader(request.user, cycle_pk)
+    summary = _summary_or_404(cycle)
+    try:
+        services.summary_send(summary=summary, user=request.user)
+    except ReportingError as error:
+        _forbid_if_not_allowed(error)
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Отправка сводной информации в Правительство записана. Отчёты года закрыты.")
+        )
+    return redirect(summary)
+
+
+def _download(content: bytes, filename: str, content_type: str):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _summary_file(request, cycle_pk, kind):
+    from reporting import exports
+
+    cycle = _get_cycle_for_reader(request.user, cycle_pk)
+    summary = _summary_or_404(cycle)
+    if summary.is_sent:
+        stored = summary.sent_xlsx if kind == "xlsx" else summary.sent_docx
+        with stored.open("rb") as handle:
+            content = handle.read()
+    else:
+        content = (exports.summary_xlsx if kind == "xlsx" else exports.summary_docx)(summary)
+    filename = f"summary-{cycle.plan.code}-{cycle.year}.{kind}"
+    return _download(content, filename, XLSX if kind == "xlsx" else DOCX)
+
+
+@login_required
+def summary_xlsx(request, cycle_pk):
+    return _summary_file(request, cycle_pk, "xlsx")
+
+
+@login_required
+def summary_docx(request, cycle_pk):
+    return _summary_file(request, cycle_pk, "docx")
+
+
+@login_required
+def cycle_entries_xlsx(request, cycle_pk):
+    from reporting import exports
+
+    cycle = _get_cycle_for_reader(request.user, cycle_pk)
+    filename = f"entries-{cycle.plan.code}-{cycle.year}.xlsx"
+    return _download(exports.cycle_entries_xlsx(cycle), filename, XLSX)
