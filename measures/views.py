@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from measures import selectors
 from measures.forms import PlanFilterForm
 from measures.models import Measure, Plan
+from reporting.selectors import measure_summary_items
 
 
 @login_required
@@ -37,4 +38,9 @@ def measure_detail(request, code, number):
         measure = selectors.measure_detail(plan=plan, number=number)
     except Measure.DoesNotExist:
         raise Http404 from None
-    return render(request, "measures/measure_detail.html", {"plan": plan, "measure": measure})
+    context = {
+        "plan": plan,
+        "measure": measure,
+        "summary_items": measure_summary_items(measure=measure, user=request.user),
+    }
+    return render(request, "measures/measure_detail.html", context)

@@ -4,9 +4,10 @@ announced, once."""
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from agencies.models import User
-from reporting.models import AnnualReport, ReviewComment
+from reporting.models import AnnualReport, ReportingCycle, ReviewComment
 
 
 def _addresses(**filters) -> list[str]:
@@ -49,3 +50,19 @@ def report_reviewed(report_pk, comment_pk=None) -> None:
     recipients = _addresses(role=User.Role.OFFICER, agency_id=report.agency_id)
     comment = ReviewComment.objects.filter(pk=comment_pk).first() if comment_pk else None
     _send("report_reviewed", report, recipients, comment=comment)
+
+
+def reminder(kind, cycle_pk, user_pk, days_before) -> None:
+    """A reminder of a coming deadline to one person."""
+    cycle = ReportingCycle.objects.select_related("plan", "coordinator").get(pk=cycle_pk)
+    user = User.objects.select_related("agency").get(pk=user_pk)
+    context = {
+        "cycle": cycle,
+        "user": user,
+        "days": days_before,
+        "url": settings.SITE_URL
+        + (reverse("home") if kind == "report" else reverse("summary_detail", args=[cycle.pk])),
+    }
+    subject = render_to_string(f"reporting/mail/reminder_{kind}_subject.txt", context).strip()
+    body = render_to_string(f"reporting/mail/reminder_{kind}.txt", context)
+    send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])])

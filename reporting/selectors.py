@@ -75,6 +75,15 @@ def agency_cycles(*, agency) -> list[CycleStatus]:
     return result
 
 
+def monitored_cycles() -> list[ReportingCycle]:
+    """Every cycle with its coordinator and summary, newest first (the secretariat's way in)."""
+    return list(
+        ReportingCycle.objects.select_related("plan", "coordinator", "summary").order_by(
+            "-plan__start_year", "-year"
+        )
+    )
+
+
 def report_list(*, user, cycle=None, state=None, agency=None) -> list[AnnualReport]:
     qs = AnnualReport.objects.for_user(user).select_related("cycle__plan", "agency", "submitted_by")
     if cycle:
@@ -91,7 +100,11 @@ def report_for_user(*, user, pk) -> AnnualReport:
     return (
         AnnualReport.objects.for_user(user)
         .select_related(
-            "cycle__plan", "cycle__coordinator", "cycle__summary", "agency", "submitted_by",
+            "cycle__plan",
+            "cycle__coordinator",
+            "cycle__summary",
+            "agency",
+            "submitted_by",
             "reviewed_by",
         )
         .get(pk=pk)
@@ -235,6 +248,12 @@ class ConsolidationLine:
     text: str
     parts: list  # consolidation.Part, for showing the entries beside the summary's line
 
+    @property
+    def status_label(self):
+        from reporting.models import SummaryItem
+
+        return SummaryItem.Status(self.status).label
+
 
 def consolidation_lines(*, cycle: ReportingCycle) -> list[ConsolidationLine]:
     """For each measure reported on in the cycle's year: the agencies' entries in the order of
@@ -290,3 +309,14 @@ def summary_items(*, summary) -> list:
             "measure__position"
         )
     )
+
+
+def measure_summary_items(*, measure: Measure, user) -> list:
+    """The measure's line in each year's summary: sent summaries for everyone, drafts too for
+    those who read every report. One query."""
+    from reporting.models import Summary, SummaryItem
+
+    items = SummaryItem.objects.filter(measure=measure).select_related("summary__cycle")
+    if not user.reads_every_report:
+        items = items.filter(summary__state=Summary.State.SENT)
+    return list(items.order_by("summary__cycle__year"))

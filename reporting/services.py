@@ -424,3 +424,58 @@ def summary_send(*, summary: Summary, user) -> Summary:
             raise
     summary.refresh_from_db()
     return summary
+
+
+# Reminders
+
+REMINDER_DAYS = (7, 3, 1)
+
+
+def reminders_send(*, today) -> int:
+    """Remind of the deadlines 7, 3 and 1 days ahead: the officers of agencies that have not
+    submitted their report (before 20 January), the coordinator's secretariat while the summary
+    is not sent (before 10 February). Each person gets each reminder once, however often this
+    runs. Returns the number of mails."""
+    from agencies.models import User
+    from reporting.models import Reminder, ReportingCycle
+
+    sent = 0
+    cycles = ReportingCycle.objects.select_related("coordinator", "summary")
+    for cycle in cycles:
+        recipients = {}
+        days = (cycle.submission_deadline - today).days
+        if days in REMINDER_DAYS:
+            done = set(
+                AnnualReport.objects.filter(
+                    cycle=cycle, state__in=[State.SUBMITTED, State.ACCEPTED]
+                ).values_list("agency_id", flat=True)
+            )
+            pending = [
+                a.pk for a in selectors.cycle_expected_agencies(cycle=cycle) if a.pk not in done
+            ]
+            officers = User.objects.filter(
+                agency_id__in=pending, role=User.Role.OFFICER, is_active=True
+            ).exclude(email="")
+            recipients[(Reminder.Kind.REPORT, days)] = officers
+        days = (cycle.summary_deadline - today).days
+        if days in REMINDER_DAYS and not cycle.summary_sent:
+            secretariat = User.objects.filter(
+                agency_id=cycle.coordinator_id, role=User.Role.SECRETARIAT, is_active=True
+            ).exclude(email="")
+            recipients[(Reminder.Kind.SUMMARY, days)] = secretariat
+        for (kind, days_before), users in recipients.items():
+            for user in users:
+                with transaction.atomic():
+                    _, created = Reminder.objects.get_or_create(
+                        cycle=cycle,
+                        kind=kind,
+                        recipient=user,
+                        days_before=days_before,
+                        defaults={"sent_on": today},
+                    )
+                    if created:
+                        transaction.on_commit(
+                            partial(notifications.reminder, kind, cycle.pk, user.pk, days_before)
+                        )
+                        sent += 1
+    return sent

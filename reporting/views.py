@@ -47,6 +47,7 @@ def home(request):
     context = {
         "cycles": selectors.agency_cycles(agency=user.agency) if user.agency_id else [],
         "reads_every_report": user.reads_every_report,
+        "monitored_cycles": selectors.monitored_cycles() if user.reads_every_report else [],
     }
     return render(request, "reporting/home.html", context)
 
@@ -326,7 +327,10 @@ report_reopen = _review_view(
 def _get_cycle_for_reader(user, cycle_pk) -> ReportingCycle:
     """The cycle, for the secretariat, observers and admins; officers get a 403."""
     cycle = get_object_or_404(
-        ReportingCycle.objects.select_related("plan", "coordinator", "summary"), pk=cycle_pk
+        ReportingCycle.objects.select_related(
+            "plan", "coordinator", "summary__generated_by", "summary__sent_by"
+        ),
+        pk=cycle_pk,
     )
     if not user.reads_every_report:
         raise PermissionDenied(_("Сводную информацию видят секретариат и наблюдатели."))

@@ -134,6 +134,7 @@ def test_unknown_measure_is_404(client, mon_officer):
 
 def test_measure_page_query_count(client, mon_officer, django_assert_num_queries):
     client.force_login(mon_officer)
-    # session, user, plan, measure, its executors with agencies, its sub-measures
-    with django_assert_num_queries(6):
+    # session, user, plan, measure, its executors with agencies, its sub-measures, its lines
+    # in each year's summary
+    with django_assert_num_queries(7):
         client.get(measure_url("12"))

@@ -25,8 +25,8 @@ def test_the_officers_home_shows_each_cycle(client, mon_officer, mon_report):
         assert cycles[2019].days_left == 10
         assert cycles[2018].days_overdue == 355
         content = response.content.decode()
-    assert "осталось 10 дней" in content
-    assert "просрочено на 355 дней" in content
+    assert "дней до срока: 10" in content
+    assert "срок прошёл, дней назад: 355" in content
     assert "Начать отчёт" in content and mon_report.get_absolute_url() in content
 
 

@@ -60,7 +60,8 @@ class Command(BaseCommand):
         return passwords
 
     def _reports(self, agencies, accounts):
-        """2018: accepted reports; 2019: one report in each state. Only on the first run."""
+        """2018: accepted reports and the summary sent; 2019: one report in each state. Only on
+        the first run."""
         if AnnualReport.objects.exists():
             return 0
         secretariat = User.objects.get(username="mvd.secretariat")
@@ -98,4 +99,7 @@ class Command(BaseCommand):
                     user=secretariat,
                     comment="Уточните число проведённых мероприятий и приложите протоколы.",
                 )
+        # The 2018 summary, generated and sent, so the measure pages show a year's result.
+        summary = services.summary_generate(cycle=cycles[2018], user=secretariat)
+        services.summary_send(summary=summary, user=secretariat)
         return len(plan)
