@@ -1,0 +1,80 @@
+"""Browser tests: a real Chromium (Debian's package, headless) drives the portal served by
+pytest-django's live_server. Without /usr/bin/chromium they are skipped, and `make test` says
+so; `.ci/run` installs it so that CI always runs them."""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from agencies.models import Agency, User
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "browser-test-password"
+
+# Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
+# between browser steps are plain synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    if shutil.which(CHROMIUM):
+        return
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: browser tests not run")
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1366, "height": 768}, "locale": "ru-RU"}
+
+
+@pytest.fixture
+def portal(live_server, transactional_db, settings):
+    """The live server with the plan loaded and the cast of users; returns its base URL."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("loaddata", "plan_2018_2020", verbosity=0)
+    for username, code, role in [
+        ("mon_officer", "mon", User.Role.OFFICER),
+        ("mvd_secretariat", "mvd", User.Role.SECRETARIAT),
+    ]:
+        User.objects.create_user(
+            username=username,
+            password=PASSWORD,
+            email=f"{username}@example.kz",
+            agency=Agency.objects.get(code=code),
+            role=role,
+        )
+    return live_server.url
+
+
+def log_in(page, base_url, username):
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("Имя пользователя").fill(username)
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    page.wait_for_url(f"{base_url}/")
+
+
+def log_out(page):
+    page.get_by_role("button", name="Выйти").click()
