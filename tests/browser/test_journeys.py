@@ -1,6 +1,5 @@
 """The main journeys, as people make them in a browser."""
 
-import io
 import re
 
 import openpyxl
@@ -107,8 +106,8 @@ def test_summary_edit_download_and_send(page, portal):
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Скачать XLSX").click()
-    workbook = openpyxl.load_workbook(io.BytesIO(open(download_info.value.path(), "rb").read()))
-    rows = [[c for c in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    workbook = openpyxl.load_workbook(download_info.value.path())
+    rows = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
     row_14 = next(r for r in rows if r[0] == "14")
     assert "Сводный текст секретариата по п. 14." in row_14
     assert "Исполняется" in row_14
