@@ -1,13 +1,438 @@
-"""Spreadsheets and documents for the Government and for analysts (being written)."""
+"""Spreadsheets and documents for the Government and for analysts.
+
+Each export takes model objects and returns the file's bytes. The summary's table is built once
+as a list of rows (`summary_rows`) and rendered twice, to XLSX and to DOCX, so the two files
+always say the same. Every export runs a fixed number of queries, whatever the size of the data,
+and speaks Russian, as the Resolution does, whatever the language of the user's interface.
+"""
+
+import io
+import math
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.utils import timezone, translation
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from reporting import selectors
+from reporting.models import AnnualReport, ReportEntry, ReportingCycle
+
+COLUMNS = (
+    "№ п/п",
+    "Мероприятие",
+    "Форма завершения",
+    "Ответственные за исполнение",
+    "Срок исполнения",
+    "Информация о ходе исполнения",
+    "Статус",
+)
+MONTHS = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)  # fmt: skip
+EXCEL_CELL_LIMIT = 32767  # characters; Excel refuses to open a file with a longer cell
+# Characters XML 1.0 cannot hold: openpyxl and python-docx refuse them. A vertical tab is what
+# Word leaves for a line break in pasted text.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+@dataclass(frozen=True)
+class Row:
+    """A row of the summary's table: a section's title (one cell, merged across), or the seven
+    cells of a measure. A heading (measure 3) has no status and no text."""
+
+    cells: tuple[str, ...]
+    is_section: bool = False
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of the title block; `kind` is "title", "text" or "warning"."""
+
+    text: str
+    kind: str = "text"
+
+
+def summary_rows(items) -> list[Row]:
+    """The summary's items (in plan order, with measure, section and parent loaded) as the
+    Resolution's table: each section's title before its first measure, a heading before its
+    first sub-measure."""
+    rows, section_id, headings = [], None, set()
+    for item in items:
+        measure = item.measure
+        if measure.section_id != section_id:
+            section_id = measure.section_id
+            section = measure.section
+            rows.append(Row((f"{section.number}. {section.title}",), is_section=True))
+        if measure.parent_id and measure.parent_id not in headings:
+            headings.add(measure.parent_id)
+            rows.append(Row((*_measure_cells(measure.parent), "", "")))
+        rows.append(Row((*_measure_cells(measure), item.text, str(item.get_status_display()))))
+    return rows
+
+
+def _measure_cells(measure) -> tuple[str, ...]:
+    return (
+        measure.number,
+        measure.title,
+        measure.completion_form,
+        measure.responsible_text,
+        measure.deadline_text,
+    )
+
+
+def summary_title(summary, cycle) -> list[Line]:
+    """What the summary is, for whom, and whether it is still the one that was sent."""
+    plan = cycle.plan
+    approved = (
+        f"(утверждён постановлением Правительства Республики Казахстан "
+        f"от {_long_date(plan.resolution_date)} года № {plan.resolution_number})"
+    )
+    lines = [
+        Line(f"Сводная информация о ходе исполнения за {cycle.year} год", "title"),
+        Line(plan.title, "title"),
+        Line(approved),
+        Line(f"Координатор: {cycle.coordinator.name}"),
+    ]
+    if summary.is_sent:
+        sender = summary.sent_by.get_full_name() or summary.sent_by.username
+        late = f", после срока ({cycle.summary_deadline:%d.%m.%Y})" if summary.is_late else ""
+        lines.append(
+            Line(
+                f"Направлена в Правительство Республики Казахстан {_when(summary.sent_at)}{late}; "
+                f"направил: {sender}."
+            )
+        )
+    else:
+        lines.append(
+            Line(f"Проект от {_when(summary.generated_at)}: в Правительство не направлялась.")
+        )
+    if summary.is_outdated:
+        lines.append(
+            Line(
+                "Внимание: после отправки секретариат открыл отчёт ведомства для доработки; "
+                "сводная информация может не совпадать с отчётами.",
+                "warning",
+            )
+        )
+    return lines
+
+
+def _summary_data(summary):
+    """The cycle with its plan and coordinator, and the table's rows. Two queries (three if the
+    summary was sent and its sender is not loaded)."""
+    cycle = ReportingCycle.objects.select_related("plan", "coordinator").get(pk=summary.cycle_id)
+    rows = summary_rows(selectors.summary_items(summary=summary))
+    return cycle, summary_title(summary, cycle), rows
+
+
+def _long_date(day) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
+
+
+def _local(moment):
+    """Local time without tzinfo, which Excel cannot store; None stays None."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+def _clean(text: str) -> str:
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
+    return _ILLEGAL.sub("", text)
+
+
+# XLSX
+
+THIN = Side(style="thin")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+GREY = PatternFill("solid", fgColor="D9D9D9")
+LIGHT = PatternFill("solid", fgColor="F2F2F2")
+TOP = Alignment(wrap_text=True, vertical="top")
+CENTRE = Alignment(wrap_text=True, vertical="center", horizontal="center")
+DATETIME = "DD.MM.YYYY HH:MM"
+SUMMARY_WIDTHS = (7, 45, 22, 26, 16, 70, 16)
+
+
+@translation.override("ru")
 def summary_xlsx(summary) -> bytes:
-    raise NotImplementedError
+    """The summary as a workbook: the Resolution's table with the consolidated information
+    (A4 landscape, fitted to width, the header row on every page), and a sheet of the agencies
+    expected to report with the state of their reports. Four queries (see `_summary_data`)."""
+    cycle, title, rows = _summary_data(summary)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Сводная информация"
+    _widths(sheet, SUMMARY_WIDTHS)
+    for number, line in enumerate(title, start=1):
+        _merged(sheet, number, line.text, _title_font(line))
+    header = len(title) + 2
+    _header(sheet, header, COLUMNS)
+    for row in rows:
+        if row.is_section:
+            _merged(sheet, sheet.max_row + 1, row.cells[0], Font(bold=True), section=True)
+        else:
+            _append(sheet, row.cells)
+            sheet.cell(sheet.max_row, 1).alignment = CENTRE
+    sheet.freeze_panes = sheet.cell(header + 1, 1)
+    sheet.print_title_rows = f"{header}:{header}"
+    _print_setup(sheet)
+
+    _agencies_sheet(book.create_sheet("Ведомства"), cycle)
+    return _save(book)
 
 
-def summary_docx(summary) -> bytes:
-    raise NotImplementedError
+def _agencies_sheet(sheet, cycle) -> None:
+    """One row per agency expected to report. Two queries."""
+    reports = {r.agency_id: r for r in AnnualReport.objects.filter(cycle=cycle)}
+    _widths(sheet, (60, 16, 26, 18, 18))
+    _header(
+        sheet, 1, ("Ведомство", "Аббревиатура", "Состояние отчёта", "Впервые представлен", "Срок")
+    )
+    for agency in selectors.cycle_expected_agencies(cycle=cycle):
+        report = reports.get(agency.pk)
+        if report is None or report.first_submitted_at is None:
+            timeliness = "не представлен"
+        else:
+            timeliness = "с опозданием" if report.is_late else "в срок"
+        state = str(report.get_state_display()) if report else "не начат"
+        # Timeliness is judged by the first submission, so that is the time shown beside it.
+        submitted_at = _local(report.first_submitted_at) if report else None
+        _append(sheet, (agency.name, agency.abbreviation, state, submitted_at, timeliness))
+    _table_finish(sheet)
 
 
+@translation.override("ru")
 def cycle_entries_xlsx(cycle) -> bytes:
-    raise NotImplementedError
+    """Every entry of every report of the cycle (any state), one row each, for analysis: by
+    agency name, then in plan order. One query."""
+    entries = (
+        ReportEntry.objects.filter(report__cycle=cycle)
+        .select_related("report__agency", "measure__section")
+        .annotate(documents=Count("attachments"))
+        .order_by("report__agency__name", "report__agency__code", "measure__position")
+    )
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"Отчёты {cycle.year}"
+    columns = {
+        "Год": 7,
+        "Код ведомства": 18,
+        "Ведомство": 45,
+        "Состояние отчёта": 20,
+        "Представлен": 17,
+        "С опозданием": 10,
+        "№ мероприятия": 10,
+        "Раздел": 8,
+        "Мероприятие": 50,
+        "Статус": 18,
+        "По собственной инициативе": 12,
+        "Информация о ходе исполнения": 80,
+        "Документов": 11,
+        "Изменена": 17,
+    }
+    _widths(sheet, columns.values())
+    _header(sheet, 1, columns)
+    for entry in entries:
+        report, measure = entry.report, entry.measure
+        _append(
+            sheet,
+            (
+                cycle.year,
+                report.agency.code,
+                report.agency.name,
+                str(report.get_state_display()),
+                _local(report.submitted_at),
+                _yes_no(report.is_late),
+                measure.number,
+                measure.section.number,
+                measure.title,
+                str(entry.get_status_display()) if entry.status else "",
+                _yes_no(entry.is_voluntary),
+                entry.narrative,
+                entry.documents,
+                _local(entry.updated_at),
+            ),
+        )
+    _table_finish(sheet)
+    return _save(book)
+
+
+def _yes_no(value: bool) -> str:
+    return "да" if value else "нет"
+
+
+def _widths(sheet, widths) -> None:
+    for number, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
+
+
+def _header(sheet, row: int, titles) -> None:
+    for column, title in enumerate(titles, start=1):
+        cell = sheet.cell(row, column, title)
+        cell.font, cell.fill, cell.border, cell.alignment = Font(bold=True), LIGHT, BORDER, CENTRE
+
+
+def _append(sheet, values) -> None:
+    sheet.append([_xlsx_value(v) for v in values])
+    for cell in sheet[sheet.max_row]:
+        cell.border, cell.alignment = BORDER, TOP
+        if cell.data_type == "f":  # text typed as "=…" is text here, never a formula
+            cell.data_type = "s"
+        elif cell.is_date:
+            cell.number_format = DATETIME
+
+
+def _xlsx_value(value):
+    if not isinstance(value, str):
+        return value
+    value = _clean(value)
+    if len(value) > EXCEL_CELL_LIMIT:
+        ending = "… (сокращено: в ячейке Excel помещается не больше 32 767 знаков)"
+        value = value[: EXCEL_CELL_LIMIT - len(ending)] + ending
+    return value
+
+
+def _merged(sheet, row: int, text: str, font, *, section=False):
+    """A cell merged across the table: a title line, or a section's title (bordered, shaded).
+    Excel does not grow a row of merged cells to fit its text, so the height is estimated."""
+    columns = len(SUMMARY_WIDTHS)
+    cell = sheet.cell(row, 1, _xlsx_value(text))
+    cell.font, cell.alignment = font, TOP if section else CENTRE
+    if section:
+        cell.fill = GREY
+        for column in range(1, columns + 1):
+            sheet.cell(row, column).border = BORDER
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    size = font.sz or 11
+    lines = math.ceil(max(len(text), 1) / (sum(SUMMARY_WIDTHS) * 11 / size))
+    sheet.row_dimensions[row].height = 1.3 * size * lines + 4
+
+
+def _title_font(line: Line) -> Font:
+    if line.kind == "warning":
+        return Font(bold=True, color="C00000", sz=11)
+    return Font(bold=line.kind == "title", sz=12 if line.kind == "title" else 11)
+
+
+def _print_setup(sheet) -> None:
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the text needs
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.oddFooter.center.text = "&P / &N"
+
+
+def _table_finish(sheet) -> None:
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    _print_setup(sheet)
+    sheet.print_title_rows = "1:1"
+
+
+def _save(book) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# DOCX
+
+DOCX_WIDTHS_MM = (12, 58, 30, 36, 24, 78, 24)  # 262 mm: A4 landscape less the margins
+
+
+@translation.override("ru")
+def summary_docx(summary) -> bytes:
+    """The summary as a Word document for the Government: the title, then the Resolution's
+    table (A4 landscape, the header row repeated on every page). Two queries."""
+    _cycle, title, rows = _summary_data(summary)
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin, section.right_margin = Mm(20), Mm(15)
+    section.top_margin, section.bottom_margin = Mm(15), Mm(15)
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(10)
+    normal.paragraph_format.space_after = Pt(0)
+
+    for line in title:
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(_clean(line.text))
+        if line.kind != "text":
+            run.bold = True
+        run.font.size = Pt(12) if line.kind == "title" else Pt(11)
+        if line.kind == "warning":
+            run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    document.add_paragraph()
+
+    table = document.add_table(rows=1, cols=len(COLUMNS))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, DOCX_WIDTHS_MM, strict=True):
+        column.width = Mm(width)
+    header = table.rows[0]
+    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeat on every page
+    for cell, text in zip(_sized(header.cells), COLUMNS, strict=True):
+        _docx_cell(cell, text, bold=True, centre=True)
+        _shade(cell, "F2F2F2")
+    for row in rows:
+        cells = _sized(table.add_row().cells)
+        if row.is_section:
+            merged = cells[0].merge(cells[-1])
+            _docx_cell(merged, row.cells[0], bold=True)
+            _shade(merged, "D9D9D9")
+        else:
+            for number, (cell, text) in enumerate(zip(cells, row.cells, strict=True)):
+                _docx_cell(cell, text, centre=number == 0)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _sized(cells):
+    for cell, width in zip(cells, DOCX_WIDTHS_MM, strict=True):
+        cell.width = Mm(width)  # Word reads the cells' widths, LibreOffice the grid's
+    return cells
+
+
+def _docx_cell(cell, text: str, *, bold=False, centre=False) -> None:
+    """The text in the cell, one paragraph for each block separated by a blank line (the
+    summary's text has one per agency)."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", _clean(text))]
+    for number, block in enumerate(blocks):
+        paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
+        if number:
+            paragraph.paragraph_format.space_before = Pt(4)
+        if centre:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(block)  # a single "\n" in it becomes a line break
+        if bold:
+            run.bold = True
+
+
+def _shade(cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)

@@ -164,6 +164,12 @@ class AnnualReport(models.Model):
     state = models.CharField(
         _("состояние"), max_length=20, choices=State.choices, default=State.DRAFT
     )
+    first_submitted_at = models.DateTimeField(
+        _("впервые представлен"),
+        null=True,
+        blank=True,
+        help_text=_("Своевременность отчёта считается по первому представлению."),
+    )
     submitted_at = models.DateTimeField(_("представлен"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -221,7 +221,8 @@ def report_submit(*, report: AnnualReport, user) -> AnnualReport:
                 errors,
             )
         now = timezone.now()
-        if locked.submitted_at is None:
+        if locked.first_submitted_at is None:
+            locked.first_submitted_at = now
             locked.is_late = now >= locked.cycle.submission_closes_at
         locked.state = State.SUBMITTED
         locked.submitted_at = now

@@ -1,5 +1,6 @@
 """The main journeys, as people make them in a browser."""
 
+import io
 import re
 
 import openpyxl
@@ -106,7 +107,8 @@ def test_summary_edit_download_and_send(page, portal):
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Скачать XLSX").click()
-    workbook = openpyxl.load_workbook(download_info.value.path())
+    # Playwright names the download without a suffix, which openpyxl refuses: read the bytes.
+    workbook = openpyxl.load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
     rows = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
     row_14 = next(r for r in rows if r[0] == "14")
     assert "Сводный текст секретариата по п. 14." in row_14
