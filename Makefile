@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
+CHROMIUM ?= /usr/bin/chromium
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
 .PHONY: install run test lint format
 
 $(STAMP): pyproject.toml
@@ -21,8 +24,17 @@ run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
 
-# The whole suite, on the database DATABASE_URL names (SQLite when it is unset).
+# axe-core, which the browser tests inject into pages, from the npm registry.
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
+# The whole suite, on the database DATABASE_URL names (SQLite when it is unset). The browser
+# tests run in Debian's Chromium when it is installed, and are reported as skipped otherwise.
 test: $(STAMP)
+	@if [ -x "$(CHROMIUM)" ]; then $(MAKE) --no-print-directory $(AXE); \
+	else echo "*** No Chromium at $(CHROMIUM): the browser tests will be SKIPPED" \
+	     "(apt-get install chromium to run them)."; fi
 	$(VENV)/bin/pytest
 
 lint: $(STAMP)

@@ -78,3 +78,44 @@ def log_in(page, base_url, username):
 
 def log_out(page):
     page.get_by_role("button", name="Выйти").click()
+
+
+@pytest.fixture
+def reported(portal):
+    """МОН's 2019 report submitted with a document, and the 2019 summary generated."""
+    from reporting import services
+    from tests.reporting.conftest import cycle_of, fill
+    from tests.reporting.documents import PDF, upload
+
+    officer = User.objects.get(username="mon_officer")
+    report = services.report_open(cycle=cycle_of(2019), agency=officer.agency)
+    fill(report, officer)
+    services.attachment_add(
+        entry=report.entries.first(), user=officer, file=upload("протокол.pdf", PDF)
+    )
+    services.report_submit(report=report, user=officer)
+    services.summary_generate(cycle=report.cycle, user=User.objects.get(username="mvd_secretariat"))
+    return report
+
+
+def main_pages(report):
+    """(name, path, who) of the portal's main pages, given a submitted report of МОН."""
+    cycle, entry = report.cycle, report.entries.order_by("measure__position").first()
+    plan = cycle.plan.code
+    return [
+        ("home", "/", "mon_officer"),
+        ("report", f"/reports/{report.pk}/", "mon_officer"),
+        ("plan", f"/plans/{plan}/", "mon_officer"),
+        ("measure", f"/plans/{plan}/measures/3.4/", "mon_officer"),
+        ("agencies", "/agencies/", "mon_officer"),
+        ("agency", "/agencies/mtszn/", "mon_officer"),
+        ("report_list", "/reports/", "mvd_secretariat"),
+        ("dashboard", f"/cycles/{cycle.pk}/dashboard/", "mvd_secretariat"),
+        ("summary", f"/cycles/{cycle.pk}/summary/", "mvd_secretariat"),
+        ("review", f"/reports/{report.pk}/", "mvd_secretariat"),
+        (
+            "summary_item",
+            f"/cycles/{cycle.pk}/summary/items/{cycle.summary.items.first().pk}/",
+            "mvd_secretariat",
+        ),
+    ]
