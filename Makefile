@@ -18,11 +18,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Development server on SQLite (or DATABASE_URL), with the plan and demo accounts loaded.
+run: export DEBUG ?= 1
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddata plan_2018_2020
-	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
 
 # axe-core, which the browser tests inject into pages, from the npm registry.
 $(AXE): tests/browser/package.json tests/browser/package-lock.json

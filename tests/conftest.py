@@ -29,6 +29,9 @@ def _test_settings(settings, tmp_path):
     """Documents uploaded by a test go to a folder of its own; passwords hash fast."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The lockout is tested on its own (tests/agencies/test_sign_in.py); elsewhere the test
+    # client's login() has no request for django-axes to inspect.
+    settings.AXES_ENABLED = False
 
 
 @pytest.fixture

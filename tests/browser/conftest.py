@@ -100,7 +100,7 @@ def reported(portal):
 
 def main_pages(report):
     """(name, path, who) of the portal's main pages, given a submitted report of МОН."""
-    cycle, entry = report.cycle, report.entries.order_by("measure__position").first()
+    cycle = report.cycle
     plan = cycle.plan.code
     return [
         ("home", "/", "mon_officer"),

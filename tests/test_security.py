@@ -1,0 +1,239 @@
+"""Production settings, security headers on every page, sign-in lockout and session lifetime."""
+
+import datetime
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.urls import get_resolver, reverse
+
+from reporting import services
+from tests.conftest import PASSWORD, PLAN_CODE
+from tests.reporting.conftest import cycle_2019, fill, mon_report  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+UTC = datetime.UTC
+
+
+@pytest.fixture
+def world(mon_report, mon_officer, mvd_secretariat):
+    from tests.reporting.documents import PDF, upload
+
+    fill(mon_report, mon_officer)
+    entry = mon_report.entries.first()
+    document = services.attachment_add(entry=entry, user=mon_officer, file=upload("a.pdf", PDF))
+    services.report_submit(report=mon_report, user=mon_officer)
+    services.summary_generate(cycle=mon_report.cycle, user=mvd_secretariat)
+    item = mon_report.cycle.summary.items.first()
+    return {"report": mon_report, "entry": entry, "document": document, "item": item}
+
+
+def portal_urls(world):
+    """Every URL of the portal's own apps, with real arguments."""
+    report, cycle = world["report"], world["report"].cycle
+    args = {
+        "home": [], "plan_list": [], "agency_list": [], "report_list": [], "login": [],
+        "logout": [], "plan_detail": [PLAN_CODE], "measure_detail": [PLAN_CODE, "3.4"],
+        "agency_detail": ["mon"], "report_start": [cycle.pk], "report_detail": [report.pk],
+        "report_submit": [report.pk], "report_accept": [report.pk], "report_return": [report.pk],
+        "report_reopen": [report.pk], "entry_add": [report.pk],
+        "entry_edit": [report.pk, world["entry"].pk], "entry_remove": [report.pk, world["entry"].pk],
+        "attachment_download": [world["document"].pk], "attachment_delete": [world["document"].pk],
+        "cycle_dashboard": [cycle.pk], "cycle_entries_xlsx": [cycle.pk],
+        "summary_detail": [cycle.pk], "summary_generate": [cycle.pk], "summary_send": [cycle.pk],
+        "summary_item_edit": [cycle.pk, world["item"].pk], "summary_xlsx": [cycle.pk],
+        "summary_docx": [cycle.pk],
+    }  # fmt: skip
+    return {name: reverse(name, args=a) for name, a in args.items()}
+
+
+def named_routes():
+    resolver = get_resolver()
+    names = set()
+    for pattern in resolver.url_patterns:
+        if getattr(pattern, "namespace", None) == "admin" or "i18n" in str(pattern.pattern):
+            continue
+        for sub in getattr(pattern, "url_patterns", [pattern]):
+            if sub.name:
+                names.add(sub.name)
+    return names
+
+
+def test_every_named_route_is_checked(world):
+    assert named_routes() <= set(portal_urls(world))
+
+
+def assert_security_headers(response, where):
+    csp = response.get("Content-Security-Policy", "")
+    for directive in (
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "script-src 'self'",
+        "default-src 'self'",
+    ):
+        assert directive in csp, (where, csp)
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, where
+    assert response["Referrer-Policy"] == "same-origin", where
+    assert response["X-Content-Type-Options"] == "nosniff", where
+    assert response["X-Frame-Options"] == "DENY", where
+
+
+@pytest.mark.parametrize("who", ["anonymous", "mon_officer", "mvd_secretariat", "observer"])
+def test_security_headers_on_every_page(client, world, who, request):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    for name, url in portal_urls(world).items():
+        response = client.get(url)
+        assert_security_headers(response, f"{who} GET {name} → {response.status_code}")
+
+
+def test_security_headers_on_errors_and_the_admin(client, admin_user):
+    client.force_login(admin_user)
+    for url in ("/no-such-page/", "/admin/", "/admin/reporting/annualreport/", "/plans/x/"):
+        assert_security_headers(client.get(url), url)
+
+
+def test_production_mode_redirects_to_https_and_sends_hsts(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get(reverse("login"))
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+    secure = client.get(reverse("login"), secure=True)
+    assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+def test_cookies_are_secure_and_http_only(client, mon_officer):
+    response = client.post(reverse("login"), {"username": "mon_officer", "password": PASSWORD})
+    session = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
+    assert response.cookies[settings.CSRF_COOKIE_NAME]["secure"]
+
+
+def run_check_deploy(**env):
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_in_production_mode():
+    result = run_check_deploy(
+        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="portal.gov.kz"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_missing_secret_key_is_a_clear_start_up_error():
+    result = run_check_deploy(DEBUG="0", ALLOWED_HOSTS="portal.gov.kz")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+# Sign-in lockout (django-axes)
+
+
+@pytest.fixture
+def axes_on(settings):
+    settings.AXES_ENABLED = True
+
+
+def attempt(client, password, address="10.0.0.1", username="mon_officer"):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_five_failures_lock_the_username_and_address_for_15_minutes(client, mon_officer, axes_on):
+    for _ in range(4):
+        assert attempt(client, "wrong").status_code == 200
+    locked = attempt(client, "wrong")
+    assert locked.status_code == 429
+    assert "Вход временно заблокирован" in locked.content.decode()
+    # Even the right password is refused now, from that address.
+    assert attempt(client, PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+    # From another address the same username signs in.
+    assert attempt(client, PASSWORD, address="10.0.0.2").status_code == 302
+    client.logout()
+    now = datetime.datetime.now(tz=UTC)
+    with time_machine.travel(now + datetime.timedelta(minutes=14)):
+        assert attempt(client, PASSWORD).status_code == 429  # a try while locked counts too
+    with time_machine.travel(now + datetime.timedelta(minutes=14 + 16)):
+        assert attempt(client, PASSWORD).status_code == 302
+
+
+def test_an_admin_unlocks(client, mon_officer, admin_user, axes_on):
+    from axes.models import AccessAttempt
+
+    for _ in range(5):
+        attempt(client, "wrong")
+    assert attempt(client, PASSWORD).status_code == 429
+    client.force_login(admin_user)
+    attempt_row = AccessAttempt.objects.get(username="mon_officer")
+    client.post(reverse("admin:axes_accessattempt_delete", args=[attempt_row.pk]), {"post": "yes"})
+    client.logout()
+    assert attempt(client, PASSWORD).status_code == 302
+
+
+def test_password_validators_are_on():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    for weak in ("12345678", "password", "short"):
+        with pytest.raises(ValidationError):
+            validate_password(weak)
+
+
+# Sessions
+
+
+def test_the_session_id_changes_at_sign_in(client, mon_officer):
+    client.get(reverse("login"))
+    client.session["probe"] = 1  # an anonymous session exists
+    before = client.session.session_key
+    client.post(reverse("login"), {"username": "mon_officer", "password": PASSWORD})
+    assert client.session.session_key != before
+
+
+def test_logout_ends_the_session_on_the_server(client, mon_officer):
+    client.post(reverse("login"), {"username": "mon_officer", "password": PASSWORD})
+    key = client.session.session_key
+    assert Session.objects.filter(session_key=key).exists()
+    client.post(reverse("logout"))
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_a_session_ends_after_30_idle_minutes(client, mon_officer):
+    start = datetime.datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        client.post(reverse("login"), {"username": "mon_officer", "password": PASSWORD})
+    with time_machine.travel(start + datetime.timedelta(minutes=29), tick=False):
+        assert client.get(reverse("home")).status_code == 200
+    with time_machine.travel(start + datetime.timedelta(minutes=58), tick=False):
+        assert client.get(reverse("home")).status_code == 200  # 29 minutes after the last
+    with time_machine.travel(start + datetime.timedelta(minutes=89), tick=False):
+        response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_session_ends_12_hours_after_sign_in_however_active(client, mon_officer):
+    start = datetime.datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        client.post(reverse("login"), {"username": "mon_officer", "password": PASSWORD})
+    for minutes in range(20, 12 * 60, 20):  # busy all day
+        with time_machine.travel(start + datetime.timedelta(minutes=minutes), tick=False):
+            assert client.get(reverse("home")).status_code == 200
+    with time_machine.travel(start + datetime.timedelta(hours=12, minutes=5), tick=False):
+        response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
