@@ -4,7 +4,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
-from agencies.models import Agency, User
+from agencies import services
+from agencies.models import Agency, AuditEvent, User
 from agencies.resources import SPREADSHEET_FORMATS, AgencyResource
 
 
@@ -56,3 +57,49 @@ class UserAdmin(DjangoUserAdmin):
         "agency__name",
     )
     autocomplete_fields = ("agency",)
+    actions = ["reset_two_factor"]
+
+    @admin.action(
+        description=_("Сбросить двухфакторную аутентификацию (потерян телефон)"),
+        permissions=["change"],
+    )
+    def reset_two_factor(self, request, queryset):
+        users = [user for user in queryset if services.two_factor_reset(user=user)]
+        self.message_user(
+            request,
+            _(
+                "Двухфакторная аутентификация сброшена, пользователей: %(count)d. При следующем "
+                "входе они подключат приложение-аутентификатор заново."
+            )
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit trail, to read: nobody adds, changes or deletes an event, superusers included."""
+
+    list_display = (
+        "created_at",
+        "username",
+        "ip_address",
+        "action",
+        "object_type",
+        "object_id",
+        "description",
+    )
+    list_display_links = ("created_at",)
+    list_filter = ("action", "created_at")
+    search_fields = ("username", "description", "ip_address")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

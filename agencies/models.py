@@ -1,6 +1,8 @@
+from django.apps import apps
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -89,3 +91,83 @@ class User(AbstractUser):
     def reads_every_report(self):
         """The secretariat, observers and admins read every agency's reports."""
         return self.is_superuser or self.role in (self.Role.SECRETARIAT, self.Role.OBSERVER)
+
+    @property
+    def reads_audit_log(self):
+        """Admins and the secretariat search the audit trail; officers and observers do not."""
+        return self.is_superuser or self.role == self.Role.SECRETARIAT
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event: a sign-in, a report's or summary's change of state, an export,
+    a document's upload, download or deletion. Written by `agencies.audit.audit_record` in the
+    transaction of the change it records; never changed or deleted through the portal."""
+
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", _("Вход в систему")
+        SIGN_IN_FAILED = "sign_in_failed", _("Неудачная попытка входа")
+        SIGN_OUT = "sign_out", _("Выход из системы")
+        REPORT_SUBMITTED = "report_submitted", _("Отчёт представлен")
+        REPORT_ACCEPTED = "report_accepted", _("Отчёт принят")
+        REPORT_RETURNED = "report_returned", _("Отчёт возвращён на доработку")
+        REPORT_REOPENED = "report_reopened", _("Отчёт открыт для доработки")
+        SUMMARY_GENERATED = "summary_generated", _("Сводная информация сформирована")
+        SUMMARY_ITEM_EDITED = "summary_item_edited", _("Строка сводной информации изменена")
+        SUMMARY_SENT = "summary_sent", _("Сводная информация отправлена в Правительство")
+        SUMMARY_EXPORTED = "summary_exported", _("Сводная информация выгружена")
+        ENTRIES_EXPORTED = "entries_exported", _("Строки отчётов выгружены в XLSX")
+        DOCUMENT_UPLOADED = "document_uploaded", _("Документ загружен")
+        DOCUMENT_DOWNLOADED = "document_downloaded", _("Документ скачан")
+        DOCUMENT_DELETED = "document_deleted", _("Документ удалён")
+
+    created_at = models.DateTimeField(_("время"), default=timezone.now, editable=False)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("пользователь"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    # The name as text too: it outlives the account, and a failed sign-in has no account.
+    username = models.CharField(_("имя пользователя"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP-адрес"), null=True, blank=True)
+    action = models.CharField(_("действие"), max_length=32, choices=Action.choices)
+    object_type = models.CharField(_("тип объекта"), max_length=100, blank=True)
+    object_id = models.PositiveBigIntegerField(_("номер объекта"), null=True, blank=True)
+    description = models.CharField(_("описание"), max_length=300, blank=True)
+    details = models.JSONField(_("подробности"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("событие журнала аудита")
+        verbose_name_plural = _("журнал аудита")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["-created_at"], name="audit_created_idx"),
+            models.Index(fields=["user", "-created_at"], name="audit_user_idx"),
+            models.Index(fields=["username", "-created_at"], name="audit_username_idx"),
+            models.Index(fields=["action", "-created_at"], name="audit_action_idx"),
+        ]
+
+    def __str__(self):
+        when = timezone.localtime(self.created_at)
+        return f"{when:%d.%m.%Y %H:%M:%S} {self.username or '—'}: {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: a recorded event is evidence, never rewritten.
+        if not self._state.adding:
+            raise TypeError("An audit event is never changed once recorded.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("An audit event is never deleted.")
+
+    @property
+    def object_type_label(self):
+        """The recorded object's kind as the interface names it, e.g. «годовой отчёт»."""
+        if not self.object_type:
+            return ""
+        try:
+            return apps.get_model(self.object_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            return self.object_type

@@ -122,6 +122,18 @@ class NaturalKeyResource(resources.ModelResource):
                 _("В файле нет обязательных столбцов: %(columns)s.")
                 % {"columns": ", ".join(missing)}
             )
+        # A NUL byte is never text: PostgreSQL refuses it in every text column, SQLite would
+        # store it. The whole file is refused, naming the first cell that has one.
+        for number, row in enumerate(dataset, start=1):
+            for column, value in zip(headers, row, strict=False):
+                if isinstance(value, str) and "\x00" in value:
+                    raise FileError(
+                        _(
+                            "Строка %(row)s, столбец «%(column)s»: недопустимый символ NUL "
+                            "(нулевой байт). Проверьте кодировку файла."
+                        )
+                        % {"row": number, "column": column}
+                    )
 
     def get_instance(self, instance_loader, row):
         try:

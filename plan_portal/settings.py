@@ -29,7 +29,8 @@ if not SECRET_KEY:
             "SECRET_KEY: a long random string (e.g. python -c 'import secrets; "
             "print(secrets.token_urlsafe(50))'), kept secret and the same on every restart."
         )
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+    # Only with DEBUG on or under the tests: production refuses to start without a key (above).
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
@@ -46,24 +47,34 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "agencies",
     "measures",
     "reporting",
 ]
 
 MIDDLEWARE = [
+    # First: the client's address for the audit trail, for everything below it.
+    "agencies.audit.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A NUL byte in the address is a 400 before any view passes it to the database.
+    "plan_portal.middleware.refuse_nul_in_address",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     "agencies.middleware.SessionLifetimeMiddleware",
+    # After OTPMiddleware and the session lifetime: asks for the second factor (see below).
+    "agencies.middleware.TwoFactorMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -156,6 +167,8 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_
 ATTACHMENT_MAX_SIZE = 20 * 1024 * 1024
 # Larger uploads go to a temporary file rather than memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# `python manage.py backup` writes its timestamped folders here (see README, "Backups").
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -179,6 +192,11 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 if env.bool("BEHIND_TLS_PROXY", default=False):
     # The proxy (nginx) terminates TLS and says so in this header; only then trust it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The audit trail records the first X-Forwarded-For address only behind the portal's own proxy,
+# which sets that header; otherwise REMOTE_ADDR (a client could write the header itself).
+AUDIT_TRUST_X_FORWARDED_FOR = env.bool(
+    "AUDIT_TRUST_X_FORWARDED_FOR", default=env.bool("BEHIND_TLS_PROXY", default=False)
+)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60 if not DEBUG else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
@@ -224,3 +242,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Two-factor sign-in (django-otp, TOTP; agencies.middleware.TwoFactorMiddleware): the secretariat
+# and admins must enrol an authenticator app and enter its code after the password; officers and
+# observers may enrol, and are then asked too. The test suite signs users in with force_login and
+# turns the requirement on where it tests it (tests/agencies/test_two_factor.py).
+OTP_REQUIRED_FOR_PRIVILEGED = not TESTING
+# Shown in the app beside the username; short, so that the QR code stays easy to scan.
+OTP_TOTP_ISSUER = "Портал МВК"
+# Admins reset a user's devices but never see their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

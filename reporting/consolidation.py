@@ -15,6 +15,7 @@ text, after the executors', but do not change the status.
 
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from reporting.models import ReportEntry, SummaryItem
@@ -48,9 +49,11 @@ def agency_label(agency) -> str:
     return agency.abbreviation or agency.name
 
 
+@translation.override("ru")
 def consolidated_text(parts: list[Part]) -> str:
     """One paragraph per agency, each naming it, in the order given (the plan's executors,
-    then the agencies that reported of their own accord)."""
+    then the agencies that reported of their own accord). In Russian, whatever the language of
+    the user's interface: the text goes into the summary for the Government."""
     paragraphs, silent = [], []
 
     def close_silent():

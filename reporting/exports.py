@@ -2,8 +2,9 @@
 
 Each export takes model objects and returns the file's bytes. The summary's table is built once
 as a list of rows (`summary_rows`) and rendered twice, to XLSX and to DOCX, so the two files
-always say the same. Every export runs a fixed number of queries, whatever the size of the data,
-and speaks Russian, as the Resolution does, whatever the language of the user's interface.
+always say the same. Every export runs a fixed number of queries, whatever the size of the data.
+The summary for the Government speaks Russian, as the Resolution does, whatever the language of
+the user's interface; the analysts' table of entries speaks the user's interface language.
 """
 
 import io
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -215,10 +217,10 @@ def _agencies_sheet(sheet, cycle) -> None:
     _table_finish(sheet)
 
 
-@translation.override("ru")
 def cycle_entries_xlsx(cycle) -> bytes:
     """Every entry of every report of the cycle (any state), one row each, for analysis: by
-    agency name, then in plan order. One query."""
+    agency name, then in plan order. Headers and labels in the user's interface language; the
+    plan's and the reports' text as written. One query."""
     entries = (
         ReportEntry.objects.filter(report__cycle=cycle)
         .select_related("report__agency", "measure__section")
@@ -227,22 +229,23 @@ def cycle_entries_xlsx(cycle) -> bytes:
     )
     book = Workbook()
     sheet = book.active
-    sheet.title = f"Отчёты {cycle.year}"
+    # Translated, yet a valid sheet name for Excel: at most 31 characters, none of [ ] : * ? / \
+    sheet.title = re.sub(r"[][:*?/\\]", "", _("Отчёты %(year)s") % {"year": cycle.year})[:31]
     columns = {
-        "Год": 7,
-        "Код ведомства": 18,
-        "Ведомство": 45,
-        "Состояние отчёта": 20,
-        "Представлен": 17,
-        "С опозданием": 10,
-        "№ мероприятия": 10,
-        "Раздел": 8,
-        "Мероприятие": 50,
-        "Статус": 18,
-        "По собственной инициативе": 12,
-        "Информация о ходе исполнения": 80,
-        "Документов": 11,
-        "Изменена": 17,
+        _("Год"): 7,
+        _("Код ведомства"): 18,
+        _("Ведомство"): 45,
+        _("Состояние отчёта"): 20,
+        _("Представлен"): 17,
+        _("С опозданием"): 10,
+        _("№ мероприятия"): 10,
+        _("Раздел"): 8,
+        _("Мероприятие"): 50,
+        _("Статус"): 18,
+        _("По собственной инициативе"): 12,
+        _("Информация о ходе исполнения"): 80,
+        _("Документов"): 11,
+        _("Изменена"): 17,
     }
     _widths(sheet, columns.values())
     _header(sheet, 1, columns)
@@ -272,7 +275,7 @@ def cycle_entries_xlsx(cycle) -> bytes:
 
 
 def _yes_no(value: bool) -> str:
-    return "да" if value else "нет"
+    return _("да") if value else _("нет")
 
 
 def _widths(sheet, widths) -> None:
@@ -301,7 +304,8 @@ def _xlsx_value(value):
         return value
     value = _clean(value)
     if len(value) > EXCEL_CELL_LIMIT:
-        ending = "… (сокращено: в ячейке Excel помещается не больше 32 767 знаков)"
+        # In the summary's language (Russian), or in the user's for the analysts' table.
+        ending = _("… (сокращено: в ячейке Excel помещается не больше 32 767 знаков)")
         value = value[: EXCEL_CELL_LIMIT - len(ending)] + ending
     return value
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
@@ -42,7 +43,8 @@ class EntryForm(forms.Form):
     documents = MultipleFileField(
         label=_("Подтверждающие документы"),
         required=False,
-        help_text=_("%(types)s, не больше 20 МБ каждый.") % {"types": ALLOWED_LABEL},
+        # format_lazy: `%` on a lazy string would translate it once, at import.
+        help_text=format_lazy(_("{types}, не больше 20 МБ каждый."), types=ALLOWED_LABEL),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 

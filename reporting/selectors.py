@@ -138,9 +138,9 @@ def entry_for_report(*, report: AnnualReport, pk) -> ReportEntry:
 
 def attachment_for_user(*, user, pk) -> Attachment:
     """The document if `user` may read its report; Attachment.DoesNotExist otherwise."""
-    return Attachment.objects.select_related("entry__report").get(
-        pk=pk, entry__report__in=AnnualReport.objects.for_user(user)
-    )
+    return Attachment.objects.select_related(
+        "entry__report__agency", "entry__report__cycle", "entry__measure"
+    ).get(pk=pk, entry__report__in=AnnualReport.objects.for_user(user))
 
 
 @dataclass

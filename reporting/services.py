@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from reporting import notifications, permissions, selectors
+from reporting import audit, notifications, permissions, selectors
 from reporting.documents import check_document, clean_filename
 from reporting.exceptions import (
     EditConflict,
@@ -64,6 +64,13 @@ def _require_editable(user, report: AnnualReport) -> None:
         )
 
 
+def _refuse_nul(*texts) -> None:
+    """A NUL byte is never text: PostgreSQL refuses it and SQLite would keep it. The forms
+    refuse it already; this holds for every other caller (commands, the shell)."""
+    if any("\x00" in (text or "") for text in texts):
+        raise ReportingError(_("Текст содержит недопустимый символ NUL (нулевой байт)."))
+
+
 def _add_missing_entries(report: AnnualReport) -> None:
     present = set(report.entries.values_list("measure_id", flat=True))
     bulk_create_with_history(
@@ -95,6 +102,7 @@ def entry_update(*, entry: ReportEntry, user, status: str, narrative: str, versi
     """Save an entry's status and narrative. `version` is the one the user started from: if
     someone saved the entry since, EditConflict carries what is stored now, and nothing is
     overwritten."""
+    _refuse_nul(status, narrative)
     with transaction.atomic():
         report = _locked(entry.report)
         _require_editable(user, report)
@@ -143,6 +151,14 @@ def entry_remove_voluntary(*, entry: ReportEntry, user) -> None:
                 % {"number": entry.measure.number}
             )
         attachments = list(entry.attachments.all())
+        for attachment in attachments:
+            audit.record_document(
+                audit.Action.DOCUMENT_DELETED,
+                attachment,
+                user,
+                report=report,
+                measure_number=entry.measure.number,
+            )
         entry._history_user = user
         entry.delete()
         transaction.on_commit(partial(_delete_files, [a.file.name for a in attachments]))
@@ -173,6 +189,13 @@ def attachment_add(*, entry: ReportEntry, user, file) -> Attachment:
         attachment.file.save(attachment.original_name, file, save=False)
         try:
             attachment.save()
+            audit.record_document(
+                audit.Action.DOCUMENT_UPLOADED,
+                attachment,
+                user,
+                report=report,
+                measure_number=entry.measure.number,
+            )
         except Exception:
             attachment.file.delete(save=False)
             raise
@@ -184,6 +207,13 @@ def attachment_delete(*, attachment: Attachment, user) -> None:
         report = _locked(attachment.entry.report)
         _require_editable(user, report)
         name = attachment.file.name
+        audit.record_document(
+            audit.Action.DOCUMENT_DELETED,
+            attachment,
+            user,
+            report=report,
+            measure_number=attachment.entry.measure.number,
+        )
         attachment.delete()
         transaction.on_commit(partial(_delete_files, [name]))
 
@@ -229,12 +259,21 @@ def report_submit(*, report: AnnualReport, user) -> AnnualReport:
         locked.submitted_by = user
         locked._history_user = user
         locked.save()
+        audit.record_report(audit.Action.REPORT_SUBMITTED, locked, user)
         transaction.on_commit(partial(notifications.report_submitted, locked.pk))
     report.refresh_from_db()
     return report
 
 
+REVIEW_ACTIONS = {
+    ReviewComment.Kind.ACCEPT: audit.Action.REPORT_ACCEPTED,
+    ReviewComment.Kind.RETURN: audit.Action.REPORT_RETURNED,
+    ReviewComment.Kind.REOPEN: audit.Action.REPORT_REOPENED,
+}
+
+
 def _review(report, user, *, from_states, to_state, kind, comment="", comment_required=False):
+    _refuse_nul(comment)
     with transaction.atomic():
         locked = _locked(report)
         if not permissions.can_review(user, locked.cycle):
@@ -268,6 +307,7 @@ def _review(report, user, *, from_states, to_state, kind, comment="", comment_re
             comment_pk = ReviewComment.objects.create(
                 report=locked, author=user, kind=kind, text=comment
             ).pk
+        audit.record_report(REVIEW_ACTIONS[kind], locked, user, comment_id=comment_pk)
         transaction.on_commit(partial(notifications.report_reviewed, locked.pk, comment_pk))
     report.refresh_from_db()
     return report
@@ -370,12 +410,21 @@ def summary_generate(*, cycle, user, overwrite: bool = False) -> Summary:
             item.save()
         for stale in items.values():  # a measure no longer reported on that year
             stale.delete()
+        audit.record_summary(
+            audit.Action.SUMMARY_GENERATED,
+            summary,
+            user,
+            cycle=cycle,
+            items=len(lines),
+            overwrite=overwrite,
+        )
     return summary
 
 
 def summary_item_update(*, item: SummaryItem, user, status: str, text: str, version: int):
     """The secretariat's edit of one line; refused with EditConflict if someone saved it since
     `version`, and once the summary is sent."""
+    _refuse_nul(status, text)
     with transaction.atomic():
         summary = (
             Summary.objects.select_for_update().select_related("cycle").get(pk=item.summary_id)
@@ -385,7 +434,7 @@ def summary_item_update(*, item: SummaryItem, user, status: str, text: str, vers
         moved = SummaryItem.objects.filter(pk=item.pk, version=version).update(
             version=F("version") + 1
         )
-        current = SummaryItem.objects.select_related("updated_by").get(pk=item.pk)
+        current = SummaryItem.objects.select_related("updated_by", "measure").get(pk=item.pk)
         if not moved:
             raise EditConflict(
                 _("Пока вы редактировали, строку сохранил другой пользователь."), current
@@ -395,6 +444,9 @@ def summary_item_update(*, item: SummaryItem, user, status: str, text: str, vers
         current._history_user = user
         current.full_clean()
         current.save()
+        audit.record_summary_item(
+            current, user, cycle=summary.cycle, measure_number=current.measure.number
+        )
     item.refresh_from_db()
     return item
 
@@ -414,14 +466,22 @@ def summary_send(*, summary: Summary, user) -> Summary:
         locked.sent_at, locked.sent_by = now, user
         locked.is_late = now >= locked.cycle.summary_closes_at
         name = f"summary-{locked.cycle.plan.code}-{locked.cycle.year}"
-        locked.sent_xlsx.save(f"{name}.xlsx", ContentFile(exports.summary_xlsx(locked)), save=False)
-        locked.sent_docx.save(f"{name}.docx", ContentFile(exports.summary_docx(locked)), save=False)
+        xlsx = ContentFile(exports.summary_xlsx(locked))
+        docx = ContentFile(exports.summary_docx(locked))
         locked._history_user = user
         try:
+            # A failure at any step (a full disk on the second file, the database) removes the
+            # files already written: the summary stays a draft with none.
+            locked.sent_xlsx.save(f"{name}.xlsx", xlsx, save=False)
+            locked.sent_docx.save(f"{name}.docx", docx, save=False)
             locked.save()
+            audit.record_summary(
+                audit.Action.SUMMARY_SENT, locked, user, cycle=locked.cycle, is_late=locked.is_late
+            )
         except Exception:
-            locked.sent_xlsx.delete(save=False)
-            locked.sent_docx.delete(save=False)
+            for stored in (locked.sent_xlsx, locked.sent_docx):
+                if stored:
+                    stored.delete(save=False)
             raise
     summary.refresh_from_db()
     return summary

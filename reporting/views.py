@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from reporting import permissions, selectors, services
+from reporting import audit, permissions, selectors, services
 from reporting.exceptions import (
     EditConflict,
     IncompleteReport,
@@ -240,6 +240,13 @@ def attachment_download(request, pk):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404(_("Файл документа не найден на сервере.")) from None
+    audit.record_document(
+        audit.Action.DOCUMENT_DOWNLOADED,
+        attachment,
+        request.user,
+        report=attachment.entry.report,
+        measure_number=attachment.entry.measure.number,
+    )
     return FileResponse(
         handle,
         as_attachment=True,
@@ -434,6 +441,15 @@ def summary_send(request, cycle_pk):
     except ReportingError as error:
         _forbid_if_not_allowed(error)
         messages.error(request, str(error))
+    except OSError:  # a full disk, or the documents folder not writable: nothing was recorded
+        messages.error(
+            request,
+            _(
+                "Файлы сводной информации не удалось сохранить на сервере. Отправка не записана, "
+                "сводная информация осталась черновиком; попробуйте позже или сообщите "
+                "администратору."
+            ),
+        )
     else:
         messages.success(
             request, _("Отправка сводной информации в Правительство записана. Отчёты года закрыты.")
@@ -462,6 +478,14 @@ def _summary_file(request, cycle_pk, kind):
             content = handle.read()
     else:
         content = (exports.summary_xlsx if kind == "xlsx" else exports.summary_docx)(summary)
+    audit.record_summary(
+        audit.Action.SUMMARY_EXPORTED,
+        summary,
+        request.user,
+        cycle=cycle,
+        format=kind,
+        as_sent=summary.is_sent,
+    )
     filename = f"summary-{cycle.plan.code}-{cycle.year}.{kind}"
     return _download(content, filename, XLSX if kind == "xlsx" else DOCX)
 
@@ -481,5 +505,7 @@ def cycle_entries_xlsx(request, cycle_pk):
     from reporting import exports
 
     cycle = _get_cycle_for_reader(request.user, cycle_pk)
+    content = exports.cycle_entries_xlsx(cycle)
+    audit.record_entries_export(cycle, request.user)
     filename = f"entries-{cycle.plan.code}-{cycle.year}.xlsx"
-    return _download(exports.cycle_entries_xlsx(cycle), filename, XLSX)
+    return _download(content, filename, XLSX)

@@ -32,6 +32,9 @@ def _test_settings(settings, tmp_path):
     # The lockout is tested on its own (tests/agencies/test_sign_in.py); elsewhere the test
     # client's login() has no request for django-axes to inspect.
     settings.AXES_ENABLED = False
+    # Tests sign the secretariat and admins in with force_login; the second factor is tested on
+    # its own (tests/agencies/test_two_factor.py, tests/browser/test_two_factor.py).
+    settings.OTP_REQUIRED_FOR_PRIVILEGED = False
 
 
 @pytest.fixture
