@@ -35,13 +35,13 @@ def _valid_address(value: str) -> str | None:
 
 
 def client_address(request) -> str | None:
-    """The client's IP address: REMOTE_ADDR, or the first X-Forwarded-For address when the
-    portal runs behind its own proxy (AUDIT_TRUST_X_FORWARDED_FOR) — only a trusted proxy may
-    speak for the client, anyone can send the header."""
+    """The client's IP address: REMOTE_ADDR, or, when the portal runs behind its own proxy
+    (AUDIT_TRUST_X_FORWARDED_FOR), the last X-Forwarded-For address — the one that proxy
+    appended. Earlier addresses are whatever the client chose to send, so they are ignored."""
     if settings.AUDIT_TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            address = _valid_address(forwarded.split(",")[0])
+            address = _valid_address(forwarded.split(",")[-1])
             if address:
                 return address
     return _valid_address(request.META.get("REMOTE_ADDR") or "")

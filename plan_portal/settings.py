@@ -240,8 +240,9 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The same client address as the audit trail: behind the TLS proxy (AUDIT_TRUST_X_FORWARDED_FOR)
+# the first X-Forwarded-For address, else REMOTE_ADDR — never the proxy's own 127.0.0.1.
+AXES_CLIENT_IP_CALLABLE = "agencies.audit.client_address"
 
 # Two-factor sign-in (django-otp, TOTP; agencies.middleware.TwoFactorMiddleware): the secretariat
 # and admins must enrol an authenticator app and enter its code after the password; officers and

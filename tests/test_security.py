@@ -244,3 +244,30 @@ def test_a_session_ends_12_hours_after_sign_in_however_active(client, mon_office
     with time_machine.travel(start + datetime.timedelta(hours=12, minutes=5), tick=False):
         response = client.get(reverse("home"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_behind_the_proxy_the_lockout_is_per_client_address(client, mon_officer, axes_on, settings):
+    settings.AUDIT_TRUST_X_FORWARDED_FOR = True
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(5):
+        client.post(
+            reverse("login"),
+            {"username": "mon_officer", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+            **proxy,
+        )
+    locked = client.post(
+        reverse("login"),
+        {"username": "mon_officer", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+        **proxy,
+    )
+    assert locked.status_code == 429
+    # Another client behind the same proxy is not locked out.
+    other = client.post(
+        reverse("login"),
+        {"username": "mon_officer", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.4",
+        **proxy,
+    )
+    assert other.status_code == 302

@@ -100,7 +100,9 @@ def test_sign_out_is_recorded(client, mon_officer):
     ("trusted", "forwarded", "recorded"),
     [
         (False, "198.51.100.1", "10.0.0.2"),  # anyone can send the header
-        (True, "198.51.100.1, 10.0.0.9", "198.51.100.1"),
+        (True, "198.51.100.1", "198.51.100.1"),
+        # A client's own header comes first; the proxy appends the address it saw.
+        (True, "6.6.6.6, 198.51.100.1", "198.51.100.1"),
         (True, "not-an-address", "10.0.0.2"),
         (True, "", "10.0.0.2"),
     ],
