@@ -44,3 +44,15 @@ def test_it_creates_accounts_and_reports_in_every_state(settings, capsys):
     # A second run renews the passwords and adds no reports.
     call_command("seed_demo")
     assert AnnualReport.objects.count() == 6
+
+
+def test_privileged_demo_accounts_get_a_second_factor(settings, capsys):
+    from agencies import services as account_services
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    lines = capsys.readouterr().out.splitlines()
+    at = next(i for i, x in enumerate(lines) if x.split()[:2] == ["mtszn.secretariat", "secret"])
+    code = lines[at + 1].split("recovery codes")[1].split()[0]
+    secretariat = User.objects.get(username="mtszn.secretariat")
+    assert account_services.two_factor_verify(user=secretariat, code=code)

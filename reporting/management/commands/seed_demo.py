@@ -1,3 +1,4 @@
+import base64
 import secrets
 
 from django.conf import settings
@@ -5,9 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from agencies.models import Agency, User
+from agencies.selectors import totp_device
+from agencies.services import recovery_codes_generate, totp_device_start
 from reporting import services
 from reporting.models import AnnualReport, ReportEntry, ReportingCycle
 
+PRIVILEGED_DEMO_USERS = ("admin", "mvd.secretariat", "mtszn.secretariat")
 SAMPLE_TEXT = (
     "За отчётный год проведены плановые мероприятия: совещания, проверки и "
     "информационная работа. Подробности — в приложенных документах."
@@ -33,6 +37,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (username / password), new passwords on every run:")
         for username, password in accounts.items():
             self.stdout.write(f"  {username:<34} {password}")
+        self._second_factors()
         if created_reports:
             self.stdout.write(f"Sample reports created: {created_reports}.")
 
@@ -58,6 +63,24 @@ class Command(BaseCommand):
             fields.setdefault("email", f"{username}@example.kz")
             _, passwords[username] = self._account(username, **fields)
         return passwords
+
+    def _second_factors(self):
+        """The secretariat and the admin must give a second factor: their demo accounts get an
+        authenticator secret to add to an app, and fresh recovery codes (each works once)."""
+        self.stdout.write(
+            "Second factor for the privileged demo accounts: add the secret to an authenticator "
+            "app, or sign in with one of the recovery codes (each works once):"
+        )
+        for user in User.objects.filter(username__in=PRIVILEGED_DEMO_USERS).order_by("username"):
+            device = totp_device(user=user)
+            if device is None:
+                device = totp_device_start(user=user)
+                device.confirmed = True  # demo only: confirmed without a first code
+                device.save(update_fields=["confirmed"])
+            codes = recovery_codes_generate(user=user)
+            secret = base64.b32encode(device.bin_key).decode()
+            self.stdout.write(f"  {user.username:<20} secret {secret}")
+            self.stdout.write(f"  {'':<20} recovery codes {' '.join(codes)}")
 
     def _reports(self, agencies, accounts):
         """2018: accepted reports and the summary sent; 2019: one report in each state. Only on
