@@ -83,6 +83,19 @@ def _add_missing_entries(report: AnnualReport) -> None:
     )
 
 
+def _claim_version(model, pk, version):
+    """The row, its version moved on, if it is still at `version` (the one the user started
+    from); EditConflict with what is stored now otherwise. The conditional UPDATE is the guard:
+    of two concurrent saves from one version, only one moves it."""
+    moved = model.objects.filter(pk=pk, version=version).update(version=F("version") + 1)
+    current = model.objects.select_related("updated_by").get(pk=pk)
+    if not moved:
+        raise EditConflict(
+            _("Пока вы редактировали, строку сохранил другой пользователь."), current
+        )
+    return current
+
+
 def report_open(*, cycle, agency) -> AnnualReport:
     """The agency's report for the cycle, created on first call with one entry for each measure
     the agency answers for that year. While the report is editable, entries for measures the
@@ -106,15 +119,7 @@ def entry_update(*, entry: ReportEntry, user, status: str, narrative: str, versi
     with transaction.atomic():
         report = _locked(entry.report)
         _require_editable(user, report)
-        # The conditional update is the guard: only one save can move the version on.
-        moved = ReportEntry.objects.filter(pk=entry.pk, version=version).update(
-            version=F("version") + 1
-        )
-        current = ReportEntry.objects.select_related("updated_by").get(pk=entry.pk)
-        if not moved:
-            raise EditConflict(
-                _("Пока вы редактировали, строку сохранил другой пользователь."), current
-            )
+        current = _claim_version(ReportEntry, entry.pk, version)
         current.status = status
         current.narrative = narrative
         current.updated_by = user
@@ -431,14 +436,7 @@ def summary_item_update(*, item: SummaryItem, user, status: str, text: str, vers
         )
         _require_coordinator(user, summary.cycle)
         _require_draft(summary)
-        moved = SummaryItem.objects.filter(pk=item.pk, version=version).update(
-            version=F("version") + 1
-        )
-        current = SummaryItem.objects.select_related("updated_by", "measure").get(pk=item.pk)
-        if not moved:
-            raise EditConflict(
-                _("Пока вы редактировали, строку сохранил другой пользователь."), current
-            )
+        current = _claim_version(SummaryItem, item.pk, version)
         current.status, current.text, current.is_edited = status, text, True
         current.updated_by = user
         current._history_user = user
