@@ -253,3 +253,6 @@ OTP_REQUIRED_FOR_PRIVILEGED = not TESTING
 OTP_TOTP_ISSUER = "Портал МВК"
 # Admins reset a user's devices but never see their secrets.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# benchmarks/run only: routes /benchmark/floor/, a trivial signed-in page (the load test's floor).
+BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)

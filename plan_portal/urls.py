@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -22,3 +23,8 @@ urlpatterns = [
     path("", include("measures.urls")),
     path("", include("reporting.urls")),
 ]
+
+if settings.BENCHMARK_FLOOR:  # benchmarks/run only (benchmarks/README.md)
+    from plan_portal.benchmark_views import benchmark_floor
+
+    urlpatterns.insert(0, path("benchmark/floor/", benchmark_floor, name="benchmark_floor"))
