@@ -232,7 +232,26 @@ class AnnualReport(models.Model):
         return self.state in (self.State.DRAFT, self.State.RETURNED) and not self.is_locked
 
 
-class ReportEntry(models.Model):
+class EditedByPeople(models.Model):
+    """A row people edit in the portal: who saved it last, when, and its version. A save based on
+    an older version is refused, never overwrites (services._claim_version)."""
+
+    version = models.PositiveIntegerField(_("версия"), default=1)
+    updated_at = models.DateTimeField(_("изменена"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("изменил"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ReportEntry(EditedByPeople):
     """What an agency did on one measure in the year reported on."""
 
     class Status(models.TextChoices):
@@ -257,17 +276,6 @@ class ReportEntry(models.Model):
         default=False,
         help_text=_("Мероприятие открыто заинтересованным органам; ведомство не названо в нём."),
     )
-    # Raised by every save: a save based on an older version is refused, never overwrites.
-    version = models.PositiveIntegerField(_("версия"), default=1)
-    updated_at = models.DateTimeField(_("изменена"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("изменил"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
     history = HistoricalRecords()
 
@@ -284,10 +292,6 @@ class ReportEntry(models.Model):
 
     def get_absolute_url(self):
         return reverse("entry_edit", args=[self.report_id, self.pk])
-
-    @property
-    def is_complete(self):
-        return bool(self.status and self.narrative.strip())
 
 
 def attachment_path(instance, filename):
@@ -429,7 +433,7 @@ class Summary(models.Model):
         return self.state == self.State.SENT
 
 
-class SummaryItem(models.Model):
+class SummaryItem(EditedByPeople):
     """The summary's line for one measure reportable in the cycle's year."""
 
     class Status(models.TextChoices):
@@ -457,16 +461,6 @@ class SummaryItem(models.Model):
         _("изменена вручную"),
         default=False,
         help_text=_("Повторное формирование не перезаписывает её, если не попросить."),
-    )
-    version = models.PositiveIntegerField(_("версия"), default=1)
-    updated_at = models.DateTimeField(_("изменена"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("изменил"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
     )
 
     history = HistoricalRecords()

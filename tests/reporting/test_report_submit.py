@@ -159,4 +159,4 @@ def test_entries_keep_their_history(mon_report, mon_officer):
     )
     records = list(ReportEntry.history.filter(id=entry.pk).order_by("history_date"))
     assert [r.narrative for r in records] == ["", "a", "b"]
-    assert records[-1].history_user == mon_officer or records[-1].updated_by == mon_officer
+    assert records[-1].history_user == mon_officer and records[-1].updated_by == mon_officer
