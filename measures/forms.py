@@ -9,7 +9,7 @@ class PlanFilterForm(forms.Form):
 
     agency = forms.ModelChoiceField(
         label=_("Исполнитель"),
-        queryset=Agency.objects.order_by("kind", "name"),
+        queryset=Agency.objects.none(),  # the plan's executors (__init__)
         to_field_name="code",
         required=False,
         empty_label=_("Все исполнители"),
@@ -18,4 +18,10 @@ class PlanFilterForm(forms.Form):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        # The executors of this plan only: other plans' agencies answer for none of its measures.
+        self.fields["agency"].queryset = (
+            Agency.objects.filter(responsibilities__measure__plan=plan)
+            .distinct()
+            .order_by("kind", "name")
+        )
         self.fields["year"].choices = [("", _("Все годы"))] + [(y, y) for y in plan.years]

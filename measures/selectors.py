@@ -22,24 +22,7 @@ def _plan_measures(plan: Plan) -> QuerySet[Measure]:
     return (
         plan.measures.select_related("section", "parent", "plan")
         .annotate(is_heading=Exists(Measure.objects.filter(parent=OuterRef("pk"))))
-        .prefetch_related(
-            Prefetch(
-                "responsibilities",
-                queryset=Responsibility.objects.select_related("agency").order_by("position"),
-            )
-        )
         .order_by("position")
-    )
-
-
-def _matches(measure: Measure, *, agency: Agency | None, year: int | None) -> bool:
-    if year is not None and year not in measure.years:
-        return False
-    if agency is None:
-        return True
-    return any(
-        r.agency_id == agency.pk and (year is None or year in r.years)
-        for r in measure.responsibilities.all()
     )
 
 
@@ -47,10 +30,19 @@ def plan_table(*, plan: Plan, agency: Agency | None = None, year: int | None = N
     """The plan's table grouped by section, keeping the measures that `agency` answers for in
     `year` (either may be None: no filter). A heading is kept when any of its sub-measures is.
 
-    Three queries whatever the plan's size: measures, their executors, sections.
+    Two queries whatever the plan's size (measures, sections), and one more for the agency's
+    responsibilities when filtered by agency.
     """
     measures = list(_plan_measures(plan))
-    kept = {m.pk for m in measures if _matches(m, agency=agency, year=year)}
+    kept = {m.pk for m in measures if year is None or year in m.years}
+    if agency is not None:
+        by_pk = {m.pk: m for m in measures}
+        answered = set()
+        for responsibility in Responsibility.objects.filter(measure__plan=plan, agency=agency):
+            responsibility.measure = by_pk[responsibility.measure_id]  # for its years
+            if year is None or year in responsibility.years:
+                answered.add(responsibility.measure_id)
+        kept &= answered
     kept |= {m.parent_id for m in measures if m.pk in kept and m.parent_id}
     rows = {s.pk: SectionRows(section=s) for s in plan.sections.order_by("number")}
     for measure in measures:
@@ -63,7 +55,11 @@ def measure_detail(*, plan: Plan, number: str) -> Measure:
     """The measure with its section, parent, sub-measures and executors (raises DoesNotExist)."""
     return (
         _plan_measures(plan).prefetch_related(
-            Prefetch("children", queryset=Measure.objects.order_by("position"))
+            Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.select_related("agency").order_by("position"),
+            ),
+            Prefetch("children", queryset=Measure.objects.order_by("position")),
         )
     ).get(number=number)
 

@@ -11,6 +11,7 @@ import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import F, Max
 from django.db.models.functions import Coalesce, Greatest
@@ -149,8 +150,9 @@ class Deadline:
         return -self.days_left
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """A cell of the matrix (a named tuple: a cycle has over a thousand of them)."""
+
     kind: str  # an entry status, EMPTY, NO_REPORT or NOT_RESPONSIBLE
     voluntary: bool = False  # an entry the agency added of its own accord
     column: str = ""  # the agency's short label (blank in the legend)
@@ -259,7 +261,7 @@ def _deadline(day: datetime.date, today: datetime.date, *, met: bool) -> Deadlin
 
 def cycle_dashboard(*, cycle: ReportingCycle, today: datetime.date | None = None) -> Dashboard:
     """Everything the dashboard shows for `cycle`, counted over the agencies expected to report
-    (`selectors.cycle_expected_agencies`). A report counts by its current state. Five queries,
+    (`selectors.cycle_expected_agencies`). A report counts by its current state. Six queries,
     whatever the size of the cycle; `cycle` should come with its summary (select_related)."""
     today = today or timezone.localdate()
     kind_order = {kind: index for index, kind in enumerate(Agency.Kind.values)}
@@ -308,11 +310,12 @@ def cycle_dashboard(*, cycle: ReportingCycle, today: datetime.date | None = None
         entries[entry["report__agency_id"], entry["measure_id"]] = entry
         counts_by_section[entry["measure__section_id"], entry["status"] or EMPTY] += 1
 
-    responsible = set()
-    measures = {}
-    for responsibility in selectors.cycle_responsibilities(cycle=cycle):
-        responsible.add((responsibility.agency_id, responsibility.measure_id))
-        measures[responsibility.measure_id] = responsibility.measure
+    responsible = selectors.cycle_responsible_pairs(cycle=cycle)
+    measures = list(
+        Measure.objects.filter(pk__in={measure_id for _agency, measure_id in responsible}).order_by(
+            "position"
+        )
+    )
 
     def cell(row: AgencyRow, measure: Measure) -> Cell:
         entry = entries.get((row.agency.pk, measure.pk))
@@ -327,9 +330,7 @@ def cycle_dashboard(*, cycle: ReportingCycle, today: datetime.date | None = None
     sections = list(Section.objects.filter(plan_id=cycle.plan_id).order_by("number"))
     matrix = []
     for section in sections:
-        section_measures = sorted(
-            (m for m in measures.values() if m.section_id == section.pk), key=lambda m: m.position
-        )
+        section_measures = [m for m in measures if m.section_id == section.pk]
         if section_measures:
             matrix.append(
                 MatrixSection(

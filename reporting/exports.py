@@ -24,12 +24,13 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from reporting import selectors
-from reporting.models import AnnualReport, ReportEntry, ReportingCycle
+from reporting.models import AnnualReport, ReportEntry, ReportingCycle, SummaryItem
 
 COLUMNS = (
     "№ п/п",
@@ -71,6 +72,7 @@ def summary_rows(items) -> list[Row]:
     """The summary's items (in plan order, with measure, section and parent loaded) as the
     Resolution's table: each section's title before its first measure, a heading before its
     first sub-measure."""
+    statuses = _labels(SummaryItem.Status)
     rows, section_id, headings = [], None, set()
     for item in items:
         measure = item.measure
@@ -81,8 +83,14 @@ def summary_rows(items) -> list[Row]:
         if measure.parent_id and measure.parent_id not in headings:
             headings.add(measure.parent_id)
             rows.append(Row((*_measure_cells(measure.parent), "", "")))
-        rows.append(Row((*_measure_cells(measure), item.text, str(item.get_status_display()))))
+        rows.append(Row((*_measure_cells(measure), item.text, statuses[item.status])))
     return rows
+
+
+def _labels(choices) -> dict[str, str]:
+    """The choices' labels in the active language, translated once per export: get_FOO_display()
+    translates every label of the field's choices on each call."""
+    return {value: str(label) for value, label in choices.choices}
 
 
 def _measure_cells(measure) -> tuple[str, ...]:
@@ -168,6 +176,30 @@ TOP = Alignment(wrap_text=True, vertical="top")
 CENTRE = Alignment(wrap_text=True, vertical="center", horizontal="center")
 DATETIME = "DD.MM.YYYY HH:MM"
 SUMMARY_WIDTHS = (7, 45, 22, 26, 16, 70, 16)
+# The cells' looks, registered once in each workbook as named styles and applied by name.
+# Setting font, fill, border and alignment one by one hashes each style object on every cell,
+# which was two thirds of a small summary's export time (benchmarks/README.md).
+HEADER, CELL, CELL_CENTRE, CELL_DATETIME = "Шапка", "Ячейка", "Ячейка по центру", "Дата и время"
+SECTION, FRAME = "Раздел", "Рамка"
+TITLE_STYLES = {"title": "Заголовок", "text": "Подзаголовок", "warning": "Предупреждение"}
+NAMED_STYLES = {
+    HEADER: {"font": Font(bold=True), "fill": LIGHT, "border": BORDER, "alignment": CENTRE},
+    CELL: {"border": BORDER, "alignment": TOP},
+    CELL_CENTRE: {"border": BORDER, "alignment": CENTRE},
+    CELL_DATETIME: {"border": BORDER, "alignment": TOP, "number_format": DATETIME},
+    SECTION: {"font": Font(bold=True), "fill": GREY, "border": BORDER, "alignment": TOP},
+    FRAME: {"border": BORDER},
+    "Заголовок": {"font": Font(bold=True, sz=12), "alignment": CENTRE},
+    "Подзаголовок": {"font": Font(sz=11), "alignment": CENTRE},
+    "Предупреждение": {"font": Font(bold=True, color="C00000", sz=11), "alignment": CENTRE},
+}
+
+
+def _workbook() -> Workbook:
+    book = Workbook()
+    for name, looks in NAMED_STYLES.items():
+        book.add_named_style(NamedStyle(name=name, **looks))
+    return book
 
 
 @translation.override("ru")
@@ -176,22 +208,22 @@ def summary_xlsx(summary) -> bytes:
     (A4 landscape, fitted to width, the header row on every page), and a sheet of the agencies
     expected to report with the state of their reports. Four queries (see `_summary_data`)."""
     cycle, title, rows = _summary_data(summary)
-    book = Workbook()
+    book = _workbook()
     sheet = book.active
     sheet.title = "Сводная информация"
     _widths(sheet, SUMMARY_WIDTHS)
     for number, line in enumerate(title, start=1):
-        _merged(sheet, number, line.text, _title_font(line))
+        _merged(sheet, number, line.text, TITLE_STYLES[line.kind])
     header = len(title) + 2
     _header(sheet, header, COLUMNS)
     # Row numbers are counted here: openpyxl's sheet.max_row scans every cell, which made the
     # export quadratic (5 s for 3,300 items; benchmarks/README.md).
     for number, row in enumerate(rows, start=header + 1):
         if row.is_section:
-            _merged(sheet, number, row.cells[0], Font(bold=True), section=True)
+            _merged(sheet, number, row.cells[0], SECTION)
         else:
             _append(sheet, number, row.cells)
-            sheet.cell(number, 1).alignment = CENTRE
+            sheet.cell(number, 1).style = CELL_CENTRE
     sheet.freeze_panes = sheet.cell(header + 1, 1)
     sheet.print_title_rows = f"{header}:{header}"
     _print_setup(sheet)
@@ -203,6 +235,7 @@ def summary_xlsx(summary) -> bytes:
 def _agencies_sheet(sheet, cycle) -> None:
     """One row per agency expected to report. Two queries."""
     reports = {r.agency_id: r for r in AnnualReport.objects.filter(cycle=cycle)}
+    states = _labels(AnnualReport.State)
     _widths(sheet, (60, 16, 26, 18, 18))
     _header(
         sheet, 1, ("Ведомство", "Аббревиатура", "Состояние отчёта", "Впервые представлен", "Срок")
@@ -213,7 +246,7 @@ def _agencies_sheet(sheet, cycle) -> None:
             timeliness = "не представлен"
         else:
             timeliness = "с опозданием" if report.is_late else "в срок"
-        state = str(report.get_state_display()) if report else "не начат"
+        state = states[report.state] if report else "не начат"
         # Timeliness is judged by the first submission, so that is the time shown beside it.
         submitted_at = _local(report.first_submitted_at) if report else None
         _append(sheet, number, (agency.name, agency.abbreviation, state, submitted_at, timeliness))
@@ -230,7 +263,8 @@ def cycle_entries_xlsx(cycle) -> bytes:
         .annotate(documents=Count("attachments"))
         .order_by("report__agency__name", "report__agency__code", "measure__position")
     )
-    book = Workbook()
+    states, statuses = _labels(AnnualReport.State), _labels(ReportEntry.Status)
+    book = _workbook()
     sheet = book.active
     # Translated, yet a valid sheet name for Excel: at most 31 characters, none of [ ] : * ? / \
     sheet.title = re.sub(r"[][:*?/\\]", "", _("Отчёты %(year)s") % {"year": cycle.year})[:31]
@@ -261,13 +295,13 @@ def cycle_entries_xlsx(cycle) -> bytes:
                 cycle.year,
                 report.agency.code,
                 report.agency.name,
-                str(report.get_state_display()),
+                states[report.state],
                 _local(report.submitted_at),
                 _yes_no(report.is_late),
                 measure.number,
                 measure.section.number,
                 measure.title,
-                str(entry.get_status_display()) if entry.status else "",
+                statuses.get(entry.status, ""),
                 _yes_no(entry.is_voluntary),
                 entry.narrative,
                 entry.documents,
@@ -289,8 +323,7 @@ def _widths(sheet, widths) -> None:
 
 def _header(sheet, row: int, titles) -> None:
     for column, title in enumerate(titles, start=1):
-        cell = sheet.cell(row, column, title)
-        cell.font, cell.fill, cell.border, cell.alignment = Font(bold=True), LIGHT, BORDER, CENTRE
+        sheet.cell(row, column, title).style = HEADER
 
 
 def _append(sheet, row: int, values) -> None:
@@ -298,11 +331,9 @@ def _append(sheet, row: int, values) -> None:
     the caller counts rows: sheet.max_row scans every cell)."""
     for column, value in enumerate(values, start=1):
         cell = sheet.cell(row, column, _xlsx_value(value))
-        cell.border, cell.alignment = BORDER, TOP
+        cell.style = CELL_DATETIME if cell.is_date else CELL
         if cell.data_type == "f":  # text typed as "=…" is text here, never a formula
             cell.data_type = "s"
-        elif cell.is_date:
-            cell.number_format = DATETIME
 
 
 def _xlsx_value(value):
@@ -316,26 +347,20 @@ def _xlsx_value(value):
     return value
 
 
-def _merged(sheet, row: int, text: str, font, *, section=False):
+def _merged(sheet, row: int, text: str, style: str):
     """A cell merged across the table: a title line, or a section's title (bordered, shaded).
     Excel does not grow a row of merged cells to fit its text, so the height is estimated."""
     columns = len(SUMMARY_WIDTHS)
-    cell = sheet.cell(row, 1, _xlsx_value(text))
-    cell.font, cell.alignment = font, TOP if section else CENTRE
-    if section:
-        cell.fill = GREY
-        for column in range(1, columns + 1):
-            sheet.cell(row, column).border = BORDER
-    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-    size = font.sz or 11
+    sheet.cell(row, 1, _xlsx_value(text)).style = style
+    # Added to the merged ranges directly: merge_cells() recomputes the border of every cell of
+    # the range from the first one's, which was a third of a small summary's export time.
+    sheet.merged_cells.add(MergedCellRange(sheet, f"A{row}:{get_column_letter(columns)}{row}"))
+    if style == SECTION:  # the other cells carry the frame, as Excel saves a bordered range
+        for column in range(2, columns + 1):
+            sheet.cell(row, column).style = FRAME
+    size = NAMED_STYLES[style]["font"].sz or 11
     lines = math.ceil(max(len(text), 1) / (sum(SUMMARY_WIDTHS) * 11 / size))
     sheet.row_dimensions[row].height = 1.3 * size * lines + 4
-
-
-def _title_font(line: Line) -> Font:
-    if line.kind == "warning":
-        return Font(bold=True, color="C00000", sz=11)
-    return Font(bold=line.kind == "title", sz=12 if line.kind == "title" else 11)
 
 
 def _print_setup(sheet) -> None:

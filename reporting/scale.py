@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.models import Agency, User
@@ -134,7 +134,9 @@ def scale_data_delete() -> None:
     _raw_delete(Section.objects.filter(plan__in=plans))
     _raw_delete(plans)
     User.objects.filter(username=SECRETARIAT_USERNAME).delete()
-    # An ordinary delete: a user a benchmark attached to a synthetic agency protects it.
+    # People attached to synthetic agencies (a benchmark's, a tester's) keep their accounts and
+    # audit events, but lose the agency, which would otherwise protect it, and cannot sign in.
+    User.objects.filter(agency__code__startswith=PREFIX).update(agency=None, is_active=False)
     Agency.objects.filter(code__startswith=PREFIX).delete()
 
 
@@ -376,7 +378,16 @@ def scale_data_generate(*, plans: int, one_plan: bool = False, seed: int = 609) 
         counts.summaries, counts.summary_items = _summaries(
             summary_cycles, plan_resps, plan_measures, rng, user
         )
+    _analyze()
     return counts
+
+
+def _analyze() -> None:
+    """Fresh planner statistics. Right after a bulk load the tables have none until autovacuum
+    comes by, and PostgreSQL's planner then scans every entry for a cycle's dashboard
+    (benchmarks/README.md). SQLite's ANALYZE feeds its planner likewise."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _plan(template, suffix, title) -> Plan:

@@ -212,6 +212,16 @@ def cycle_responsibilities(*, cycle: ReportingCycle) -> list[Responsibility]:
     )
 
 
+def cycle_responsible_pairs(*, cycle: ReportingCycle) -> set[tuple[int, int]]:
+    """(agency id, measure id) of every responsibility in force in the cycle's year: the
+    dashboard's matrix needs no more than that of its hundreds of rows. One query."""
+    return set(
+        Responsibility.objects.filter(_active_in(cycle.year), measure__plan_id=cycle.plan_id)
+        .values_list("agency_id", "measure_id")
+        .order_by()
+    )
+
+
 def cycle_expected_agencies(*, cycle: ReportingCycle) -> list:
     """The agencies expected to report for the cycle: those fixed when its summary was first
     generated, or else those with at least one measure in force that year. One query."""

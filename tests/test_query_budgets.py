@@ -88,9 +88,7 @@ def _count(client, user, url) -> int:
 
 def _counts_at(size, client, requests) -> dict[str, int]:
     if scale.scale_data_exists():
-        # The users of the previous size keep their audit events; they let go of the agencies.
-        User.objects.filter(username__startswith="qb-").update(agency=None, is_active=False)
-        scale.scale_data_delete()
+        scale.scale_data_delete()  # the users of the previous size let go of their agencies
     scale.scale_data_generate(plans=size)
     world = _world()
     return {name: _count(client, world[who], url(world)) for name, (who, url) in requests.items()}

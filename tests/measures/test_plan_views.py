@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import PLAN_CODE
+from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,12 +86,24 @@ def test_plan_page_explains_an_unknown_filter(client, mon_officer):
 
 def test_plan_page_queries_do_not_grow_with_filters(client, mon_officer, django_assert_num_queries):
     client.force_login(mon_officer)
-    # session, user, plan, filter's agency, measures, their executors, sections, agency choices
+    # session, user, plan, the filter's agency, measures, the agency's responsibilities in the
+    # plan, sections, the agency choices (the plan's executors)
     with django_assert_num_queries(8):
         client.get(PLAN_URL, {"agency": "mon"})
-    # the same without the agency lookup
-    with django_assert_num_queries(7):
+    # the same without the agency's lookup and responsibilities
+    with django_assert_num_queries(6):
         client.get(PLAN_URL)
+
+
+def test_the_agency_filter_offers_the_plans_executors_only(client, mon_officer):
+    other = AgencyFactory(name="Ведомство другого плана")
+    client.force_login(mon_officer)
+    choices = [
+        code for code, _label in client.get(PLAN_URL).context["form"].fields["agency"].choices
+    ]
+    assert "mon" in [str(c) for c in choices]
+    assert other.code not in [str(c) for c in choices]
+    assert len(choices) == 1 + 35  # "all executors" and the Plan's 35 bodies
 
 
 def test_unknown_plan_is_404(client, mon_officer):

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
-from agencies.models import Agency
+from agencies.models import Agency, User
 from measures.models import Measure, Plan, Responsibility
 from reporting.models import AnnualReport, ReportEntry, ReportingCycle, Summary, SummaryItem
 from tests.conftest import PLAN_CODE
@@ -81,3 +81,16 @@ def test_one_plan_puts_every_copy_into_a_single_plan():
         .values_list("number", flat=True)
     ) == [f"2.3.{i}" for i in range(1, 8)]
     assert plan.cycles.get(year=2019).summary.items.count() == 66
+
+
+def test_replace_lets_go_of_people_attached_to_synthetic_agencies():
+    """A benchmark's or tester's account on a synthetic agency used to make --replace fail
+    (the agency is protected by its users); the account stays, detached and disabled."""
+    generate()
+    tester = User.objects.create_user(
+        username="load.tester", agency=Agency.objects.filter(code__startswith="scale-").first()
+    )
+    generate("--replace")
+    tester.refresh_from_db()
+    assert tester.agency is None and not tester.is_active
+    assert Agency.objects.filter(code__startswith="scale-").count() == 200
