@@ -100,8 +100,9 @@ class User(AbstractUser):
 
 class AuditEvent(models.Model):
     """One security-relevant event: a sign-in, a report's or summary's change of state, an export,
-    a document's upload, download or deletion. Written by `agencies.audit.audit_record` in the
-    transaction of the change it records; never changed or deleted through the portal."""
+    a document's upload, download or deletion, a change of the commissions' registers. Written
+    by `agencies.audit.audit_record` in the transaction of the change it records; never changed
+    or deleted through the portal."""
 
     class Action(models.TextChoices):
         SIGN_IN = "sign_in", _("Вход в систему")
@@ -119,6 +120,16 @@ class AuditEvent(models.Model):
         DOCUMENT_UPLOADED = "document_uploaded", _("Документ загружен")
         DOCUMENT_DOWNLOADED = "document_downloaded", _("Документ скачан")
         DOCUMENT_DELETED = "document_deleted", _("Документ удалён")
+        MEETING_RECORDED = "meeting_recorded", _("Заседание комиссии записано")
+        MEETING_CHANGED = "meeting_changed", _("Заседание комиссии изменено")
+        MEETING_DELETED = "meeting_deleted", _("Заседание комиссии удалено")
+        DECISION_RECORDED = "decision_recorded", _("Решение протокола записано")
+        DECISION_CHANGED = "decision_changed", _("Решение протокола изменено")
+        DECISION_DELETED = "decision_deleted", _("Решение протокола удалено")
+        ASSIGNMENT_COMPLETED = "assignment_completed", _("Поручение отмечено исполненным")
+        ASSIGNMENT_REOPENED = "assignment_reopened", _("Отметка об исполнении поручения снята")
+        REGIONAL_PLAN_RECORDED = "regional_plan_recorded", _("Региональный план записан")
+        REGIONAL_PLAN_CHANGED = "regional_plan_changed", _("Региональный план изменён")
 
     created_at = models.DateTimeField(_("время"), default=timezone.now, editable=False)
     user = models.ForeignKey(

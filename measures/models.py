@@ -123,6 +123,14 @@ class Measure(models.Model):
             "«организации»: отчитаться может любое ведомство."
         ),
     )
+    reports_commission_meetings = models.BooleanField(
+        _("исполняется заседаниями комиссий"),
+        default=False,
+        help_text=_(
+            "Как мероприятие 1: строка годового отчёта показывает заседания комиссии ведомства "
+            "за год (Межведомственной или региональной при акимате) и предлагает их для текста."
+        ),
+    )
     agencies = models.ManyToManyField(
         "agencies.Agency",
         through="Responsibility",

@@ -53,6 +53,7 @@ class MeasureResource(NaturalKeyResource):
             "first_year",
             "last_year",
             "open_to_interested",
+            "reports_commission_meetings",
         )
 
     def filter_export(self, queryset, **kwargs):

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "agencies",
     "measures",
     "reporting",
+    "commissions",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("agencies/", include("agencies.urls")),
     path("audit/", audit_views.audit_log, name="audit_log"),
+    path("commissions/", include("commissions.urls")),
     path("", include("measures.urls")),
     path("", include("reporting.urls")),
 ]

@@ -13,8 +13,8 @@ class ReportingCycleAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Reports change only through the portal's services, which check who may do what and keep
-    the history; the admin shows them and changes nothing."""
+    """Reports (and the commissions' registers) change only through the portal's services, which
+    check who may do what and keep the history; the admin shows them and changes nothing."""
 
     def has_add_permission(self, request, obj=None):
         return False

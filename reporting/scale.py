@@ -215,6 +215,7 @@ def _copy_structure(template, plan, copy, executors):
                     first_year=m["first_year"],
                     last_year=m["last_year"],
                     open_to_interested=m["open_to_interested"],
+                    reports_commission_meetings=m["reports_commission_meetings"],
                 )
             )
         for measure in Measure.objects.bulk_create(batch):

@@ -8,6 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from commissions.selectors import (
+    commission_meetings_in_year,
+    meetings_narrative,
+    open_assignment_counts,
+)
 from reporting import audit, permissions, selectors, services
 from reporting.exceptions import (
     EditConflict,
@@ -46,6 +51,8 @@ def home(request):
     user = request.user
     context = {
         "cycles": selectors.agency_cycles(agency=user.agency) if user.agency_id else [],
+        # The commission's decisions addressed to the agency that are not done yet.
+        "assignments": open_assignment_counts(agency=user.agency) if user.agency_id else (0, 0),
         "reads_every_report": user.reads_every_report,
         "monitored_cycles": selectors.monitored_cycles() if user.reads_every_report else [],
     }
@@ -115,7 +122,24 @@ def entry_edit(request, pk, entry_pk):
         )
         return redirect(report)
 
-    if request.method == "POST":
+    meetings = None
+    if entry.measure.reports_commission_meetings:
+        meetings = commission_meetings_in_year(agency=report.agency, year=report.cycle.year)
+    if request.method == "POST" and "insert_meetings" in request.POST and meetings:
+        # Nothing is saved: the text typed so far follows the meetings, for the officer to check.
+        data = request.POST.copy()
+        typed = data.get("narrative", "").strip()
+        data["narrative"] = "\n\n".join(
+            part
+            for part in (meetings_narrative(meetings=meetings, agency=report.agency), typed)
+            if part
+        )
+        form = EntryForm(data)
+        messages.info(
+            request,
+            _("Сведения о заседаниях вставлены в начало текста. Проверьте его и сохраните."),
+        )
+    elif request.method == "POST":
         form = EntryForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -153,9 +177,14 @@ def entry_edit(request, pk, entry_pk):
         form = EntryForm(
             initial={"status": entry.status, "narrative": entry.narrative, "version": entry.version}
         )
-    return render(
-        request, "reporting/entry_form.html", {"report": report, "entry": entry, "form": form}
-    )
+    context = {
+        "report": report,
+        "entry": entry,
+        "form": form,
+        "meetings_panel": meetings is not None,
+        "meetings": meetings,
+    }
+    return render(request, "reporting/entry_form.html", context)
 
 
 def _save_entry(entry, user, data):

@@ -1,0 +1,284 @@
+"""Registers the Resolution implies besides the annual reports: the meetings of the
+interdepartmental commission (МВК) and of the akimats' regional commissions with their protocol
+decisions (measure 1: at least once every half-year), and the akimats' regional plans (clause 2:
+approved within a month of the Resolution)."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reporting.models import end_of_day, private_storage
+
+
+def document_path(instance, filename):
+    # A random stored name; the user's file name is kept in `document_name` only.
+    return f"{instance.DOCUMENT_FOLDER}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class WithDocument(models.Model):
+    """One supporting document (a protocol, the act approving a plan), stored outside any public
+    folder and downloaded only through a view that checks who may read it."""
+
+    DOCUMENT_FOLDER = "documents"
+
+    document = models.FileField(
+        _("документ"), upload_to=document_path, storage=private_storage, blank=True
+    )
+    document_name = models.CharField(_("имя файла"), max_length=255, blank=True)
+    document_type = models.CharField(_("тип файла"), max_length=100, blank=True)
+    document_size = models.PositiveBigIntegerField(_("размер файла, байт"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Recorded(models.Model):
+    """Who recorded the row and who changed it last, and when."""
+
+    created_at = models.DateTimeField(_("записано"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("записал"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("изменил"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class MeetingQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The meetings `user` may read: every one for the secretariat, observers and admins;
+        the national commission's and its own akimat's commission's for an officer."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.reads_every_report:
+            return self
+        if user.agency_id is None:
+            return self.none()
+        return self.filter(Q(agency__isnull=True) | Q(agency_id=user.agency_id))
+
+
+class CommissionMeeting(WithDocument, Recorded):
+    """A meeting of the interdepartmental commission (no agency) or of the regional commission
+    at an akimat, with its protocol."""
+
+    DOCUMENT_FOLDER = "protocols"
+
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("акимат"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commission_meetings",
+        help_text=_(
+            "Акимат, при котором действует региональная комиссия; пусто — заседание "
+            "Межведомственной комиссии."
+        ),
+    )
+    held_on = models.DateField(_("дата заседания"))
+    protocol_number = models.CharField(_("номер протокола"), max_length=50)
+    agenda = models.TextField(_("повестка дня"))
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("заседание комиссии")
+        verbose_name_plural = _("заседания комиссий")
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            # NULL agencies are distinct in a unique index: the national commission has its own.
+            models.UniqueConstraint(
+                fields=["agency", "held_on", "protocol_number"],
+                condition=Q(agency__isnull=False),
+                name="regional_meeting_protocol_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["held_on", "protocol_number"],
+                condition=Q(agency__isnull=True),
+                name="national_meeting_protocol_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "held_on"], name="meeting_agency_day_idx")]
+
+    def __str__(self):
+        return f"{self.commission_name}: {self.held_on:%d.%m.%Y}, № {self.protocol_number}"
+
+    def get_absolute_url(self):
+        return reverse("meeting_detail", args=[self.pk])
+
+    @property
+    def is_national(self) -> bool:
+        return self.agency_id is None
+
+    @property
+    def commission_name(self) -> str:
+        if self.is_national:
+            return str(NATIONAL_COMMISSION)
+        return str(_("Региональная комиссия: %(agency)s") % {"agency": self.agency.name})
+
+
+NATIONAL_COMMISSION = _("Межведомственная комиссия")
+
+
+class ProtocolDecision(Recorded):
+    """A decision in a meeting's protocol. A decision of the interdepartmental commission may
+    name the agencies responsible for it and a due date; each agency marks its part done."""
+
+    meeting = models.ForeignKey(
+        CommissionMeeting,
+        verbose_name=_("заседание"),
+        on_delete=models.CASCADE,
+        related_name="decisions",
+    )
+    number = models.CharField(_("пункт протокола"), max_length=20)
+    text = models.TextField(_("решение"))
+    due_date = models.DateField(_("срок исполнения"), null=True, blank=True)
+    agencies = models.ManyToManyField(
+        "agencies.Agency",
+        through="DecisionAssignment",
+        verbose_name=_("ответственные ведомства"),
+        related_name="protocol_decisions",
+    )
+
+    class Meta:
+        verbose_name = _("решение протокола")
+        verbose_name_plural = _("решения протоколов")
+        ordering = ["meeting", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="decision_number_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting}, п. {self.number}"
+
+
+class DecisionAssignment(models.Model):
+    """One agency's part in a protocol decision: done once the agency says so, with a note."""
+
+    decision = models.ForeignKey(
+        ProtocolDecision,
+        verbose_name=_("решение"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("ведомство"),
+        on_delete=models.PROTECT,
+        related_name="decision_assignments",
+    )
+    completed_at = models.DateTimeField(_("исполнено"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("отметил исполнение"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("что сделано"), blank=True)
+
+    class Meta:
+        verbose_name = _("поручение ведомству")
+        verbose_name_plural = _("поручения ведомствам")
+        ordering = ["decision", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "agency"], name="assignment_unique"),
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True) | ~Q(note=""),
+                name="assignment_done_has_note",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision}: {self.agency}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.completed_at is not None
+
+    @property
+    def due_closes_at(self):
+        """The first instant after the due day ends in Kazakhstan, or None without a due date."""
+        due = self.decision.due_date
+        return end_of_day(due) if due else None
+
+    @property
+    def is_overdue(self) -> bool:
+        """Not done, and its due day has ended (Asia/Almaty)."""
+        closes = self.due_closes_at
+        return not self.is_done and closes is not None and timezone.now() >= closes
+
+    @property
+    def was_late(self) -> bool:
+        """Done, but after its due day ended."""
+        closes = self.due_closes_at
+        return self.is_done and closes is not None and self.completed_at >= closes
+
+
+class RegionalPlanQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Every regional plan for the secretariat, observers and admins; its own for an
+        akimat's officer; none for anyone else."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.reads_every_report:
+            return self
+        if user.agency_id is None:
+            return self.none()
+        return self.filter(agency_id=user.agency_id)
+
+
+class RegionalPlan(WithDocument, Recorded):
+    """An akimat's regional plan approved under clause 2 of the Resolution."""
+
+    DOCUMENT_FOLDER = "regional-plans"
+
+    plan = models.ForeignKey(
+        "measures.Plan",
+        verbose_name=_("план"),
+        on_delete=models.CASCADE,
+        related_name="regional_plans",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("акимат"),
+        on_delete=models.PROTECT,
+        related_name="regional_plans",
+    )
+    act = models.CharField(
+        _("акт об утверждении"),
+        max_length=300,
+        help_text=_("Например «Постановление акимата Акмолинской области»."),
+    )
+    act_number = models.CharField(_("номер акта"), max_length=50)
+    approved_on = models.DateField(_("дата утверждения"))
+
+    objects = RegionalPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("региональный план")
+        verbose_name_plural = _("региональные планы")
+        ordering = ["plan", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "agency"], name="regional_plan_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.agency}: {self.act} № {self.act_number} от {self.approved_on:%d.%m.%Y}"

@@ -1,0 +1,463 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from commissions import audit, permissions, selectors, services
+from commissions.compliance import regional_plans_due
+from commissions.forms import (
+    AssignmentCompleteForm,
+    AssignmentFilterForm,
+    DecisionForm,
+    MeetingFilterForm,
+    MeetingForm,
+    PlanChoiceForm,
+    RegionalPlanForm,
+)
+from commissions.models import CommissionMeeting, DecisionAssignment, ProtocolDecision, RegionalPlan
+from measures.models import Plan
+from reporting.exceptions import PermissionRefused, ReportingError
+
+
+def _forbid_if_not_allowed(error: ReportingError):
+    """A refusal for who the user is becomes a 403; any other is a message beside the form."""
+    if isinstance(error, PermissionRefused):
+        raise PermissionDenied(str(error))
+
+
+def _get_meeting_for_user(user, pk) -> CommissionMeeting:
+    """The meeting, if the user may read it; 404 otherwise (another akimat's is private)."""
+    try:
+        return selectors.meeting_for_user(user=user, pk=pk)
+    except CommissionMeeting.DoesNotExist:
+        raise Http404 from None
+
+
+def _get_decision_for_user(user, pk) -> ProtocolDecision:
+    try:
+        return selectors.decision_for_user(user=user, pk=pk)
+    except ProtocolDecision.DoesNotExist:
+        raise Http404 from None
+
+
+def _require_reader(user):
+    if not user.reads_every_report:
+        raise PermissionDenied(_("Эту сводку видят секретариат МВК и наблюдатели."))
+
+
+def _plan_from_request(request) -> tuple[Plan, PlanChoiceForm]:
+    form = PlanChoiceForm(request.GET or None)
+    plan = form.cleaned_data["plan"] if form.is_valid() else None
+    plan = plan or selectors.default_plan()
+    if plan is None:
+        raise Http404(_("План не загружен."))
+    form = PlanChoiceForm(initial={"plan": plan.code})
+    return plan, form
+
+
+def _commission_of(user):
+    """(can record, agency) of the commission whose meetings `user` records: the national
+    commission (agency None) for the secretariat, its regional commission for an akimat."""
+    if permissions.can_record_national(user):
+        return True, None
+    if permissions.is_akimat_filer(user):
+        return True, user.agency
+    return False, None
+
+
+# Meetings
+
+
+@login_required
+def meeting_list(request):
+    """The register of meetings the user may read, with filters by commission and year."""
+    user = request.user
+    akimats = selectors.plan_akimats(plan=plan) if (plan := selectors.default_plan()) else []
+    if not user.reads_every_report:
+        akimats = [a for a in akimats if a.pk == user.agency_id]
+    years = range(plan.start_year, plan.end_year + 2) if plan else []
+    form = MeetingFilterForm(request.GET or None, akimats=akimats, years=years)
+    filters = form.cleaned_data if form.is_valid() else {}
+    can_record, commission = _commission_of(user)
+    context = {
+        "form": form,
+        "meetings": selectors.meeting_list(
+            user=user, commission=filters.get("commission", ""), year=filters.get("year")
+        ),
+        "can_record": can_record,
+        "records_national": can_record and commission is None,
+        "is_filtered": any(filters.values()),
+    }
+    return render(request, "commissions/meeting_list.html", context)
+
+
+def _meeting_form_page(request, form, *, meeting=None, agency=None, status=200):
+    context = {"form": form, "meeting": meeting, "agency": agency}
+    return render(request, "commissions/meeting_form.html", context, status=status)
+
+
+@login_required
+def meeting_create(request):
+    can_record, agency = _commission_of(request.user)
+    if not can_record:
+        raise PermissionDenied(
+            _("Заседания записывают секретариат МВК и акиматы (свои региональные комиссии).")
+        )
+    form = MeetingForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_record(
+                user=request.user,
+                agency=agency,
+                held_on=data["held_on"],
+                protocol_number=data["protocol_number"],
+                agenda=data["agenda"],
+                document=data["document"],
+            )
+        except ReportingError as error:
+            _forbid_if_not_allowed(error)
+            form.add_error(None, str(error))
+        except OSError:
+            form.add_error(None, _document_not_stored())
+        else:
+            messages.success(request, _("Заседание записано."))
+            return redirect(meeting)
+    status = 400 if request.method == "POST" else 200
+    return _meeting_form_page(request, form, agency=agency, status=status)
+
+
+def _document_not_stored() -> str:
+    return _(
+        "Документ не удалось сохранить на сервере. Ничего не изменено; попробуйте позже или "
+        "сообщите администратору."
+    )
+
+
+@login_required
+def meeting_detail(request, pk):
+    return _meeting_page(request, _get_meeting_for_user(request.user, pk))
+
+
+def _meeting_page(request, meeting, *, decision_form=None, status=200):
+    can_edit = permissions.can_edit_meeting(request.user, meeting)
+    context = {
+        "meeting": meeting,
+        "decisions": list(meeting.decisions.all()),
+        "can_edit": can_edit,
+        "decision_form": decision_form or (DecisionForm(meeting=meeting) if can_edit else None),
+    }
+    return render(request, "commissions/meeting_detail.html", context, status=status)
+
+
+@login_required
+def meeting_edit(request, pk):
+    meeting = _get_meeting_for_user(request.user, pk)
+    if not permissions.can_edit_meeting(request.user, meeting):
+        raise PermissionDenied(_("Изменять заседание может тот, кто его записывает."))
+    initial = {
+        "held_on": meeting.held_on,
+        "protocol_number": meeting.protocol_number,
+        "agenda": meeting.agenda,
+    }
+    form = MeetingForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_update(
+                meeting=meeting,
+                user=request.user,
+                held_on=data["held_on"],
+                protocol_number=data["protocol_number"],
+                agenda=data["agenda"],
+                document=data["document"],
+            )
+        except ReportingError as error:
+            _forbid_if_not_allowed(error)
+            form.add_error(None, str(error))
+        except OSError:
+            form.add_error(None, _document_not_stored())
+        else:
+            messages.success(request, _("Заседание сохранено."))
+            return redirect(meeting)
+    status = 400 if request.method == "POST" else 200
+    return _meeting_form_page(request, form, meeting=meeting, agency=meeting.agency, status=status)
+
+
+@login_required
+@require_POST
+def meeting_delete(request, pk):
+    meeting = _get_meeting_for_user(request.user, pk)
+    try:
+        services.meeting_delete(meeting=meeting, user=request.user)
+    except ReportingError as error:
+        _forbid_if_not_allowed(error)
+        messages.error(request, str(error))
+        return redirect(meeting)
+    messages.success(request, _("Заседание удалено."))
+    return redirect("meeting_list")
+
+
+def _download(obj, user):
+    if not obj.document:
+        raise Http404(_("Документ не загружен."))
+    try:
+        handle = obj.document.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Файл документа не найден на сервере.")) from None
+    audit.record_download(obj, user)
+    return FileResponse(
+        handle, as_attachment=True, filename=obj.document_name, content_type=obj.document_type
+    )
+
+
+@login_required
+def meeting_document(request, pk):
+    return _download(_get_meeting_for_user(request.user, pk), request.user)
+
+
+# Decisions
+
+
+def _decision_data(form):
+    data = form.cleaned_data
+    return {
+        "number": data["number"],
+        "text": data["text"],
+        "due_date": data.get("due_date"),
+        "agencies": list(data.get("agencies") or []),
+    }
+
+
+@login_required
+@require_POST
+def decision_add(request, pk):
+    meeting = _get_meeting_for_user(request.user, pk)
+    if not permissions.can_edit_meeting(request.user, meeting):
+        raise PermissionDenied(_("Решения записывает тот, кто записывает заседание."))
+    form = DecisionForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            services.decision_add(meeting=meeting, user=request.user, **_decision_data(form))
+        except ReportingError as error:
+            _forbid_if_not_allowed(error)
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Решение записано."))
+            return redirect(f"{meeting.get_absolute_url()}#decisions")
+    return _meeting_page(request, meeting, decision_form=form, status=400)
+
+
+@login_required
+def decision_edit(request, pk):
+    decision = _get_decision_for_user(request.user, pk)
+    meeting = decision.meeting
+    if not permissions.can_edit_meeting(request.user, meeting):
+        raise PermissionDenied(_("Решения изменяет тот, кто записывает заседание."))
+    initial = {
+        "number": decision.number,
+        "text": decision.text,
+        "due_date": decision.due_date,
+        "agencies": list(decision.agencies.all()),
+    }
+    form = DecisionForm(request.POST or None, initial=initial, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_update(decision=decision, user=request.user, **_decision_data(form))
+        except ReportingError as error:
+            _forbid_if_not_allowed(error)
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Решение сохранено."))
+            return redirect(f"{meeting.get_absolute_url()}#decisions")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "decision": decision, "meeting": meeting}
+    return render(request, "commissions/decision_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def decision_delete(request, pk):
+    decision = _get_decision_for_user(request.user, pk)
+    try:
+        services.decision_delete(decision=decision, user=request.user)
+    except ReportingError as error:
+        _forbid_if_not_allowed(error)
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Решение удалено."))
+    return redirect(f"{decision.meeting.get_absolute_url()}#decisions")
+
+
+@login_required
+def assignment_list(request):
+    """The commission's decisions addressed to agencies: every one for the secretariat and
+    observers (what is overdue), the agency's own for its officers (to mark done)."""
+    user = request.user
+    form = AssignmentFilterForm(request.GET or None)
+    if not user.reads_every_report:
+        del form.fields["agency"]
+    filters = form.cleaned_data if form.is_valid() else {}
+    assignments = selectors.assignment_list(
+        user=user, state=filters.get("state", ""), agency=filters.get("agency")
+    )
+    for assignment in assignments:  # what the user's buttons may do, row by row
+        assignment.can_answer = permissions.can_answer(user, assignment)
+        assignment.can_reopen = permissions.can_reopen(user, assignment)
+    context = {
+        "form": form,
+        "assignments": assignments,
+        "is_filtered": any(filters.values()),
+        "overdue_count": sum(1 for a in assignments if a.is_overdue),
+    }
+    return render(request, "commissions/assignment_list.html", context)
+
+
+@login_required
+@require_POST
+def assignment_complete(request, pk):
+    assignment = get_object_or_404(DecisionAssignment, pk=pk, decision__meeting__agency=None)
+    if not permissions.can_answer(request.user, assignment):
+        raise PermissionDenied(_("Исполнение поручения отмечает ведомство, которому оно дано."))
+    form = AssignmentCompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assignment_complete(
+                assignment=assignment, user=request.user, note=form.cleaned_data["note"]
+            )
+        except ReportingError as error:
+            _forbid_if_not_allowed(error)
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Исполнение поручения отмечено."))
+    else:
+        messages.error(request, _("Напишите, что сделано по поручению."))
+    return redirect(_back(request, reverse("assignment_list")))
+
+
+@login_required
+@require_POST
+def assignment_reopen(request, pk):
+    assignment = get_object_or_404(DecisionAssignment, pk=pk, decision__meeting__agency=None)
+    try:
+        services.assignment_reopen(assignment=assignment, user=request.user)
+    except ReportingError as error:
+        _forbid_if_not_allowed(error)
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Отметка об исполнении снята."))
+    return redirect(_back(request, reverse("assignment_list")))
+
+
+def _back(request, default: str) -> str:
+    """Where a form posted from a list goes back to: the `next` field if it is a path of ours."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return target
+    return default
+
+
+# Half-year compliance and regional plans
+
+
+@login_required
+def compliance(request):
+    """Did every commission meet at least once every half-year? For the secretariat and
+    observers."""
+    _require_reader(request.user)
+    plan, plan_form = _plan_from_request(request)
+    context = {
+        "board": selectors.compliance(plan=plan),
+        "plan": plan,
+        "plan_form": plan_form,
+        "show_plan_choice": Plan.objects.count() > 1,
+    }
+    return render(request, "commissions/compliance.html", context)
+
+
+@login_required
+def regional_plan_list(request):
+    """The akimats' regional plans: approved on time (within a month of the Resolution), late,
+    or missing. An akimat's officers see and record their own."""
+    user = request.user
+    plan, plan_form = _plan_from_request(request)
+    rows = selectors.regional_plan_rows(plan=plan, user=user)
+    context = {
+        "plan": plan,
+        "plan_form": plan_form,
+        "show_plan_choice": user.reads_every_report and Plan.objects.count() > 1,
+        "rows": rows,
+        "due": regional_plans_due(plan),
+        "counts": {
+            state: sum(1 for row in rows if row.state == state)
+            for state in (selectors.ON_TIME, selectors.LATE, selectors.MISSING)
+        },
+        "can_record": permissions.is_akimat_filer(user)
+        and any(row.agency.pk == user.agency_id for row in rows),
+    }
+    return render(request, "commissions/regional_plan_list.html", context)
+
+
+@login_required
+def regional_plan_edit(request, plan_code):
+    """The user's akimat records (or corrects) its regional plan for the plan."""
+    plan = get_object_or_404(Plan, code=plan_code)
+    user = request.user
+    if not permissions.is_akimat_filer(user):
+        raise PermissionDenied(_("Региональный план записывает акимат, который его утвердил."))
+    agency = user.agency
+    current = RegionalPlan.objects.filter(plan=plan, agency=agency).first()
+    initial = (
+        {"act": current.act, "act_number": current.act_number, "approved_on": current.approved_on}
+        if current
+        else {}
+    )
+    form = RegionalPlanForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        has_document=bool(current and current.document),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.regional_plan_record(
+                plan=plan,
+                agency=agency,
+                user=user,
+                act=data["act"],
+                act_number=data["act_number"],
+                approved_on=data["approved_on"],
+                document=data["document"],
+            )
+        except ReportingError as error:
+            _forbid_if_not_allowed(error)
+            form.add_error(None, str(error))
+        except OSError:
+            form.add_error(None, _document_not_stored())
+        else:
+            messages.success(request, _("Региональный план записан."))
+            return redirect(f"{reverse('regional_plan_list')}?plan={plan.code}")
+    status = 400 if request.method == "POST" else 200
+    context = {
+        "form": form,
+        "plan": plan,
+        "agency": agency,
+        "current": current,
+        "due": regional_plans_due(plan),
+    }
+    return render(request, "commissions/regional_plan_form.html", context, status=status)
+
+
+@login_required
+def regional_plan_document(request, pk):
+    try:
+        regional_plan = selectors.regional_plan_for_user(user=request.user, pk=pk)
+    except RegionalPlan.DoesNotExist:
+        raise Http404 from None
+    return _download(regional_plan, request.user)
