@@ -31,18 +31,7 @@ class DocumentField(forms.FileField):
         return file
 
 
-class NoNulForm(forms.Form):
-    """Refuses a NUL byte in any text: it is never text (PostgreSQL refuses it)."""
-
-    def clean(self):
-        data = super().clean()
-        for name, value in data.items():
-            if isinstance(value, str) and "\x00" in value:
-                self.add_error(name, _("Текст содержит недопустимый символ NUL (нулевой байт)."))
-        return data
-
-
-class MeetingForm(NoNulForm):
+class MeetingForm(forms.Form):
     held_on = forms.DateField(label=_("Дата заседания"), widget=DateInput())
     protocol_number = forms.CharField(label=_("Номер протокола"), max_length=50)
     agenda = forms.CharField(
@@ -56,7 +45,7 @@ class MeetingForm(NoNulForm):
     )
 
 
-class DecisionForm(NoNulForm):
+class DecisionForm(forms.Form):
     number = forms.CharField(
         label=_("Пункт протокола"), max_length=20, help_text=_("Например «1» или «2.3».")
     )
@@ -80,7 +69,7 @@ class DecisionForm(NoNulForm):
             del self.fields["due_date"], self.fields["agencies"]
 
 
-class AssignmentCompleteForm(NoNulForm):
+class AssignmentCompleteForm(forms.Form):
     note = forms.CharField(
         label=_("Что сделано"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -88,7 +77,7 @@ class AssignmentCompleteForm(NoNulForm):
     )
 
 
-class RegionalPlanForm(NoNulForm):
+class RegionalPlanForm(forms.Form):
     act = forms.CharField(
         label=_("Акт об утверждении"),
         max_length=300,

@@ -3,6 +3,7 @@ interdepartmental commission (МВК) and of the akimats' regional commissions w
 decisions (measure 1: at least once every half-year), and the akimats' regional plans (clause 2:
 approved within a month of the Resolution)."""
 
+import datetime
 import uuid
 from pathlib import Path
 
@@ -58,6 +59,11 @@ class Recorded(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def was_changed(self) -> bool:
+        """Saved again after it was recorded (the two times of a first save differ by less)."""
+        return self.updated_at - self.created_at > datetime.timedelta(seconds=1)
 
 
 class MeetingQuerySet(models.QuerySet):

@@ -396,6 +396,7 @@ GOOD_CELLS = {
     "first_year": ["2018", "2019", ""],
     "last_year": ["2020", ""],
     "open_to_interested": ["0", "1"],
+    "reports_commission_meetings": ["0", "1"],
     "measure": ["28", "1", "3.4"],
     "agency": ["mz", "mon", "mvd"],
     "is_consolidator": ["0", "1"],

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.urls import get_resolver, reverse
 
+from agencies.models import Agency, User
+from commissions import services as commission_services
 from reporting import services
 from tests.conftest import PASSWORD, PLAN_CODE
 from tests.reporting.conftest import cycle_2019, fill, mon_report  # noqa: F401 (fixtures)
@@ -30,12 +32,37 @@ def world(mon_report, mon_officer, mvd_secretariat):  # noqa: F811 (the imported
     services.report_submit(report=mon_report, user=mon_officer)
     services.summary_generate(cycle=mon_report.cycle, user=mvd_secretariat)
     item = mon_report.cycle.summary.items.first()
-    return {"report": mon_report, "entry": entry, "document": document, "item": item}
+    meeting = commission_services.meeting_record(
+        user=mvd_secretariat, agency=None, held_on=datetime.date(2019, 3, 14),
+        protocol_number="1", agenda="Повестка", document=upload("p.pdf", PDF),
+    )  # fmt: skip
+    decision = commission_services.decision_add(
+        meeting=meeting, user=mvd_secretariat, number="1", text="Решение",
+        due_date=datetime.date(2019, 6, 1), agencies=[mon_report.agency],
+    )  # fmt: skip
+    almaty = User.objects.create_user(
+        username="almaty.plan", agency=Agency.objects.get(code="akimat-almaty")
+    )
+    regional_plan = commission_services.regional_plan_record(
+        plan=mon_report.cycle.plan, agency=almaty.agency, user=almaty, act="Постановление",
+        act_number="1", approved_on=datetime.date(2018, 10, 20), document=upload("r.pdf", PDF),
+    )  # fmt: skip
+    return {
+        "report": mon_report,
+        "entry": entry,
+        "document": document,
+        "item": item,
+        "meeting": meeting,
+        "decision": decision,
+        "regional_plan": regional_plan,
+    }
 
 
 def portal_urls(world):
     """Every URL of the portal's own apps, with real arguments."""
     report, cycle = world["report"], world["report"].cycle
+    meeting, decision = world["meeting"], world["decision"]
+    assignment, regional_plan = decision.assignments.get(), world["regional_plan"]
     args = {
         "home": [], "plan_list": [], "agency_list": [], "report_list": [], "login": [],
         "logout": [], "plan_detail": [PLAN_CODE], "measure_detail": [PLAN_CODE, "3.4"],
@@ -49,7 +76,14 @@ def portal_urls(world):
         "summary_item_edit": [cycle.pk, world["item"].pk], "summary_xlsx": [cycle.pk],
         "summary_docx": [cycle.pk], "security": [], "two_factor_verify": [],
         "two_factor_enrol": [], "recovery_codes": [], "recovery_codes_generate": [],
-        "audit_log": [],
+        "audit_log": [], "meeting_list": [], "meeting_create": [],
+        "meeting_detail": [meeting.pk], "meeting_edit": [meeting.pk],
+        "meeting_delete": [meeting.pk], "meeting_document": [meeting.pk],
+        "decision_add": [meeting.pk], "decision_edit": [decision.pk],
+        "decision_delete": [decision.pk], "assignment_list": [],
+        "assignment_complete": [assignment.pk], "assignment_reopen": [assignment.pk],
+        "commission_compliance": [], "regional_plan_list": [],
+        "regional_plan_edit": [PLAN_CODE], "regional_plan_document": [regional_plan.pk],
     }  # fmt: skip
     return {name: reverse(name, args=a) for name, a in args.items()}
 

@@ -7,6 +7,7 @@ of our catalogs that cannot come from the data.
 """
 
 import ast
+import datetime
 import gettext
 import io
 import json
@@ -21,6 +22,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from agencies.models import Agency, User
+from commissions import services as commissions
+from commissions.models import (
+    CommissionMeeting,
+    DecisionAssignment,
+    ProtocolDecision,
+    RegionalPlan,
+)
 from measures.models import Measure, Plan, Section
 from reporting import exports, services
 from reporting.models import (
@@ -159,7 +167,7 @@ def test_kazakh_translations_are_not_russian_copies():
     # Words Kazakh writes as Russian does (or symbols): the only msgstr that may equal msgid.
     shared = {"код", "Код", "аббревиатура", "Аббревиатура", "ведомство", "Ведомство", "файл"}
     shared.add("автор")
-    shared |= {"Навигация", "Мониторинг", "№"}
+    shared |= {"Навигация", "Мониторинг", "№", "Комиссия"}
     copies = {
         e["msgid"]
         for e in catalog("kk")
@@ -234,7 +242,7 @@ def marked_strings() -> set[tuple[str | None, str]]:
                 found.add((first, ast.literal_eval(second)))
             else:
                 found.add((None, first))
-    for folder in ("agencies", "measures", "reporting", "plan_portal"):
+    for folder in ("agencies", "commissions", "measures", "reporting", "plan_portal"):
         for path in sorted((base / folder).rglob("*.py")):
             if "migrations" in path.parts:
                 continue
@@ -358,6 +366,16 @@ def data_text() -> str:
         *SummaryItem.objects.values_list("text", flat=True),
         *ReviewComment.objects.values_list("text", flat=True),
         *Attachment.objects.values_list("original_name", flat=True),
+        # The commissions' registers: what the secretariat and the akimats typed.
+        *CommissionMeeting.objects.values_list("protocol_number", flat=True),
+        *CommissionMeeting.objects.values_list("agenda", flat=True),
+        *CommissionMeeting.objects.values_list("document_name", flat=True),
+        *ProtocolDecision.objects.values_list("number", flat=True),
+        *ProtocolDecision.objects.values_list("text", flat=True),
+        *DecisionAssignment.objects.values_list("note", flat=True),
+        *RegionalPlan.objects.values_list("act", flat=True),
+        *RegionalPlan.objects.values_list("act_number", flat=True),
+        *RegionalPlan.objects.values_list("document_name", flat=True),
         *User.objects.values_list("username", flat=True),
         *(name for _code, name in settings.LANGUAGES),
     ]
@@ -428,7 +446,10 @@ def assert_interface_in(language: str, response, fragments: list[str], allowed=f
 @pytest.fixture
 def scenario(plan, mon_officer, akimat_officer, mvd_secretariat):
     """2019: МОН's report returned with a comment (a document attached, one line left empty),
-    the Almaty akimat's submitted, the summary generated."""
+    the Almaty akimat's submitted, the summary generated. In the commissions' registers: a
+    meeting of the interdepartmental commission with two decisions for МОН and the akimat (one
+    done late by МОН, one overdue), a meeting of the akimat's regional commission, and the
+    akimat's regional plan approved late."""
     cycle = ReportingCycle.objects.get(plan__code=PLAN_CODE, year=2019)
     mon = services.report_open(cycle=cycle, agency=mon_officer.agency)
     fill(mon, mon_officer)
@@ -445,6 +466,57 @@ def scenario(plan, mon_officer, akimat_officer, mvd_secretariat):
     services.report_submit(report=almaty, user=akimat_officer)
     summary = services.summary_generate(cycle=cycle, user=mvd_secretariat)
     item = summary.items.select_related("measure").order_by("measure__position").first()
+
+    day = datetime.date
+    meeting = commissions.meeting_record(
+        user=mvd_secretariat,
+        agency=None,
+        held_on=day(2019, 3, 14),
+        protocol_number="1",
+        agenda="О ходе исполнения Плана мероприятий за 2018 год",
+        document=upload("протокол.pdf", PDF),
+    )
+    agencies = [mon_officer.agency, akimat_officer.agency]
+    done = commissions.decision_add(
+        meeting=meeting,
+        user=mvd_secretariat,
+        number="1",
+        text="Представить сведения о проведённых проверках.",
+        due_date=day(2019, 6, 1),
+        agencies=agencies,
+    )
+    commissions.decision_add(
+        meeting=meeting,
+        user=mvd_secretariat,
+        number="2",
+        text="Обеспечить обучение сотрудников.",
+        due_date=day(2019, 12, 1),
+        agencies=agencies,
+    )
+    commissions.assignment_complete(
+        assignment=done.assignments.get(agency=mon_officer.agency),
+        user=mon_officer,
+        note="Сведения направлены письмом от 20.06.2019.",
+    )
+    commissions.meeting_record(
+        user=akimat_officer,
+        agency=akimat_officer.agency,
+        held_on=day(2019, 9, 5),
+        protocol_number="3",
+        agenda="О профилактике торговли людьми",
+    )
+    commissions.regional_plan_record(
+        plan=plan,
+        agency=akimat_officer.agency,
+        user=akimat_officer,
+        act="Постановление акимата города Алматы",
+        act_number="4/123",
+        approved_on=day(2018, 11, 20),
+        document=upload("план.pdf", PDF),
+    )
+    # МВД's own report: its measure-1 line offers the year's meetings of the commission.
+    mvd = services.report_open(cycle=cycle, agency=mvd_secretariat.agency)
+    measure_one = mvd.entries.get(measure__number="1")
     return {
         "cycle": cycle,
         "mon": mon,
@@ -452,6 +524,8 @@ def scenario(plan, mon_officer, akimat_officer, mvd_secretariat):
         "entry": first,
         "summary": summary,
         "item": item,
+        "meeting": meeting,
+        "measure_one": measure_one,
     }
 
 
@@ -470,6 +544,11 @@ def officer_pages(s, plan):
         s["entry"].get_absolute_url(),
         reverse("report_detail", args=[999999]),  # our 404 page
         reverse("cycle_dashboard", args=[s["cycle"].pk]),  # our 403 page, with its reason
+        reverse("meeting_list"),
+        s["meeting"].get_absolute_url(),
+        reverse("assignment_list"),
+        reverse("regional_plan_list"),
+        reverse("commission_compliance"),  # our 403 page: for the secretariat and observers
     ]
 
 
@@ -486,6 +565,13 @@ def secretariat_pages(s):
         reverse("summary_detail", args=[cycle.pk]),
         reverse("summary_item_edit", args=[cycle.pk, s["item"].pk]),
         s["item"].measure.get_absolute_url(),
+        reverse("meeting_list"),
+        s["meeting"].get_absolute_url(),
+        reverse("commission_compliance"),
+        reverse("assignment_list"),
+        f"{reverse('assignment_list')}?state=overdue",
+        reverse("regional_plan_list"),
+        s["measure_one"].get_absolute_url(),
     ]
 
 

@@ -49,8 +49,9 @@ def test_a_submitted_report_shows_when(client, mon_officer, mon_report):
 
 def test_home_query_count(client, mon_officer, mon_report, django_assert_num_queries):
     client.force_login(mon_officer)
-    # session, user with agency, cycles, reports, responsibilities
-    with django_assert_num_queries(5):
+    # session, user with agency, cycles, reports, responsibilities, the commission's decisions
+    # addressed to the agency and not done
+    with django_assert_num_queries(6):
         client.get(reverse("home"))
 
 

@@ -3,6 +3,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from agencies.models import Agency, User
+from commissions import selectors
+from commissions.models import (
+    CommissionMeeting,
+    DecisionAssignment,
+    ProtocolDecision,
+    RegionalPlan,
+)
 from reporting.models import AnnualReport
 
 pytestmark = pytest.mark.django_db
@@ -13,6 +20,7 @@ def test_it_refuses_without_debug(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
     assert not User.objects.exists() and not AnnualReport.objects.exists()
+    assert not CommissionMeeting.objects.exists() and not RegionalPlan.objects.exists()
 
 
 def test_it_creates_accounts_and_reports_in_every_state(settings, capsys):
@@ -56,3 +64,61 @@ def test_privileged_demo_accounts_get_a_second_factor(settings, capsys):
     code = lines[at + 1].split("recovery codes")[1].split()[0]
     secretariat = User.objects.get(username="mtszn.secretariat")
     assert account_services.two_factor_verify(user=secretariat, code=code)
+
+
+def _registers():
+    return (
+        CommissionMeeting.objects.count(),
+        ProtocolDecision.objects.count(),
+        DecisionAssignment.objects.count(),
+        DecisionAssignment.objects.filter(completed_at__isnull=False).count(),
+        RegionalPlan.objects.count(),
+    )
+
+
+def test_it_fills_the_commissions_registers_once(settings, capsys, plan):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert "Sample commission registers created:" in capsys.readouterr().out
+
+    national = CommissionMeeting.objects.filter(agency__isnull=True)
+    assert {m.created_by.username for m in national if m.held_on.year < 2020} == {"mvd.secretariat"}
+    assert {m.created_by.username for m in national if m.held_on.year == 2020} == {
+        "mtszn.secretariat"
+    }
+    regional = CommissionMeeting.objects.filter(agency__isnull=False).select_related(
+        "agency", "created_by"
+    )
+    assert regional.exists()
+    assert all(m.created_by.username == f"{m.agency.code}.officer" for m in regional)
+    assert all(m.agenda and 1 <= m.decisions.count() <= 3 for m in CommissionMeeting.objects.all())
+    assert CommissionMeeting.objects.exclude(document="").exists()
+
+    # The compliance page shows half-years met, and gaps: a missed one, a commission that
+    # never met.
+    rows = selectors.compliance(plan=plan).rows
+    states = [cell.state for row in rows for cell in row.cells]
+    assert selectors.MET in states and selectors.MISSED in states
+    assert any(row.agency is not None and not any(c.count for c in row.cells) for row in rows)
+    assert any(0 < row.gaps < len(row.cells) for row in rows if row.agency is not None)
+
+    # Decisions addressed to agencies: some marked done by the agency's officer, some overdue.
+    assignments = list(DecisionAssignment.objects.select_related("agency", "completed_by"))
+    done = [a for a in assignments if a.is_done]
+    assert done and any(a.is_overdue for a in assignments)
+    assert all(a.completed_by.username == f"{a.agency.code}.officer" and a.note for a in done)
+
+    observer = User.objects.get(username="observer")
+    plan_rows = selectors.regional_plan_rows(plan=plan, user=observer)
+    assert {row.state for row in plan_rows} == {
+        selectors.ON_TIME,
+        selectors.LATE,
+        selectors.MISSING,
+    }
+    assert all(row.regional_plan.document for row in plan_rows if row.regional_plan)
+
+    # A second run adds nothing to the registers.
+    before = _registers()
+    call_command("seed_demo")
+    assert "Sample commission registers created:" not in capsys.readouterr().out
+    assert _registers() == before
