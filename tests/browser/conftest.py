@@ -94,15 +94,50 @@ def reported(portal):
         entry=report.entries.first(), user=officer, file=upload("протокол.pdf", PDF)
     )
     services.report_submit(report=report, user=officer)
-    services.summary_generate(cycle=report.cycle, user=User.objects.get(username="mvd_secretariat"))
+    secretariat = User.objects.get(username="mvd_secretariat")
+    services.summary_generate(cycle=report.cycle, user=secretariat)
+    _commission_meeting(secretariat, officer.agency)
     return report
 
 
+def _commission_meeting(secretariat, agency):
+    """A meeting of the interdepartmental commission with a decision addressed to `agency`."""
+    import datetime
+
+    from commissions import services
+
+    meeting = services.meeting_record(
+        user=secretariat,
+        agency=None,
+        held_on=datetime.date(2019, 3, 14),
+        protocol_number="1",
+        agenda="О ходе исполнения Плана мероприятий за 2018 год",
+    )
+    services.decision_add(
+        meeting=meeting,
+        user=secretariat,
+        number="1",
+        text="Представить сведения о проведённых проверках.",
+        due_date=datetime.date(2019, 6, 1),
+        agencies=[agency],
+    )
+
+
 def main_pages(report):
-    """(name, path, who) of the portal's main pages, given a submitted report of МОН."""
+    """(name, path, who) of the portal's main pages, given a submitted report of МОН (and the
+    commission's meeting the `reported` fixture records)."""
+    from commissions.models import CommissionMeeting
+
     cycle = report.cycle
     plan = cycle.plan.code
+    meeting = CommissionMeeting.objects.get()
     return [
+        ("meetings", "/commissions/", "mon_officer"),
+        ("assignments", "/commissions/assignments/", "mon_officer"),
+        ("meeting", f"/commissions/meetings/{meeting.pk}/", "mvd_secretariat"),
+        ("meeting_form", "/commissions/meetings/new/", "mvd_secretariat"),
+        ("compliance", "/commissions/compliance/", "mvd_secretariat"),
+        ("regional_plans", "/commissions/regional-plans/", "mvd_secretariat"),
         ("home", "/", "mon_officer"),
         ("report", f"/reports/{report.pk}/", "mon_officer"),
         ("plan", f"/plans/{plan}/", "mon_officer"),

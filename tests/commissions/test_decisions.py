@@ -83,7 +83,7 @@ def test_the_secretariat_sees_what_is_overdue(client, decision, mvd_secretariat,
         response = client.get(reverse("assignment_list"), {"state": "overdue"})
     assert [a.agency.code for a in response.context["assignments"]] == ["akimat-almaty"]
     assert response.context["overdue_count"] == 1
-    assert 'class="table-danger"' in response.content.decode()
+    assert "text-danger fw-semibold" in response.content.decode()
     with time_machine.travel(AFTER_MIDNIGHT):
         done = client.get(reverse("assignment_list"), {"state": "done"})
         mon_only = client.get(reverse("assignment_list"), {"agency": "mon"})
