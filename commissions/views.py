@@ -110,33 +110,34 @@ def meeting_create(request):
         )
     form = MeetingForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            meeting = services.meeting_record(
-                user=request.user,
-                agency=agency,
-                held_on=data["held_on"],
-                protocol_number=data["protocol_number"],
-                agenda=data["agenda"],
-                document=data["document"],
-            )
-        except ReportingError as error:
-            _forbid_if_not_allowed(error)
-            form.add_error(None, str(error))
-        except OSError:
-            form.add_error(None, _document_not_stored())
-        else:
+        meeting = _attempt(
+            form,
+            lambda: services.meeting_record(user=request.user, agency=agency, **form.cleaned_data),
+        )
+        if meeting:
             messages.success(request, _("Заседание записано."))
             return redirect(meeting)
     status = 400 if request.method == "POST" else 200
     return _meeting_form_page(request, form, agency=agency, status=status)
 
 
-def _document_not_stored() -> str:
-    return _(
-        "Документ не удалось сохранить на сервере. Ничего не изменено; попробуйте позже или "
-        "сообщите администратору."
-    )
+def _attempt(form, action):
+    """What the service `action()` returns; None if it refused, with its reason among the form's
+    errors (a refusal for who the user is: a 403), or if a document could not be written."""
+    try:
+        return action()
+    except ReportingError as error:
+        _forbid_if_not_allowed(error)
+        form.add_error(None, str(error))
+    except OSError:  # a full disk, or the documents folder not writable: nothing was recorded
+        form.add_error(
+            None,
+            _(
+                "Документ не удалось сохранить на сервере. Ничего не изменено; попробуйте позже "
+                "или сообщите администратору."
+            ),
+        )
+    return None
 
 
 @login_required
@@ -167,22 +168,13 @@ def meeting_edit(request, pk):
     }
     form = MeetingForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.meeting_update(
-                meeting=meeting,
-                user=request.user,
-                held_on=data["held_on"],
-                protocol_number=data["protocol_number"],
-                agenda=data["agenda"],
-                document=data["document"],
-            )
-        except ReportingError as error:
-            _forbid_if_not_allowed(error)
-            form.add_error(None, str(error))
-        except OSError:
-            form.add_error(None, _document_not_stored())
-        else:
+        saved = _attempt(
+            form,
+            lambda: services.meeting_update(
+                meeting=meeting, user=request.user, **form.cleaned_data
+            ),
+        )
+        if saved:
             messages.success(request, _("Заседание сохранено."))
             return redirect(meeting)
     status = 400 if request.method == "POST" else 200
@@ -241,15 +233,12 @@ def decision_add(request, pk):
     if not permissions.can_edit_meeting(request.user, meeting):
         raise PermissionDenied(_("Решения записывает тот, кто записывает заседание."))
     form = DecisionForm(request.POST, meeting=meeting)
-    if form.is_valid():
-        try:
-            services.decision_add(meeting=meeting, user=request.user, **_decision_data(form))
-        except ReportingError as error:
-            _forbid_if_not_allowed(error)
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Решение записано."))
-            return redirect(f"{meeting.get_absolute_url()}#decisions")
+    if form.is_valid() and _attempt(
+        form,
+        lambda: services.decision_add(meeting=meeting, user=request.user, **_decision_data(form)),
+    ):
+        messages.success(request, _("Решение записано."))
+        return redirect(f"{meeting.get_absolute_url()}#decisions")
     return _meeting_page(request, meeting, decision_form=form, status=400)
 
 
@@ -266,15 +255,18 @@ def decision_edit(request, pk):
         "agencies": list(decision.agencies.all()),
     }
     form = DecisionForm(request.POST or None, initial=initial, meeting=meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_update(decision=decision, user=request.user, **_decision_data(form))
-        except ReportingError as error:
-            _forbid_if_not_allowed(error)
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Решение сохранено."))
-            return redirect(f"{meeting.get_absolute_url()}#decisions")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            form,
+            lambda: services.decision_update(
+                decision=decision, user=request.user, **_decision_data(form)
+            ),
+        )
+    ):
+        messages.success(request, _("Решение сохранено."))
+        return redirect(f"{meeting.get_absolute_url()}#decisions")
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "decision": decision, "meeting": meeting}
     return render(request, "commissions/decision_form.html", context, status=status)
@@ -423,26 +415,18 @@ def regional_plan_edit(request, plan_code):
         initial=initial,
         has_document=bool(current and current.document),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.regional_plan_record(
-                plan=plan,
-                agency=agency,
-                user=user,
-                act=data["act"],
-                act_number=data["act_number"],
-                approved_on=data["approved_on"],
-                document=data["document"],
-            )
-        except ReportingError as error:
-            _forbid_if_not_allowed(error)
-            form.add_error(None, str(error))
-        except OSError:
-            form.add_error(None, _document_not_stored())
-        else:
-            messages.success(request, _("Региональный план записан."))
-            return redirect(f"{reverse('regional_plan_list')}?plan={plan.code}")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            form,
+            lambda: services.regional_plan_record(
+                plan=plan, agency=agency, user=user, **form.cleaned_data
+            ),
+        )
+    ):
+        messages.success(request, _("Региональный план записан."))
+        return redirect(f"{reverse('regional_plan_list')}?plan={plan.code}")
     status = 400 if request.method == "POST" else 200
     context = {
         "form": form,

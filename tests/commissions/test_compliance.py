@@ -133,3 +133,18 @@ def test_the_page_is_for_the_secretariat_and_observers(client, mon_officer, akim
     for user in (mon_officer, akimat_officer):
         client.force_login(user)
         assert client.get(reverse("commission_compliance")).status_code == 403
+
+
+def test_another_plan_is_chosen_on_the_page(client, observer, the_plan):
+    other = PlanFactory(
+        code="plan-2021", resolution_date=D(2021, 3, 1), start_year=2021, end_year=2023
+    )
+    client.force_login(observer)
+    default = client.get(reverse("commission_compliance"))
+    assert default.context["plan"] == other  # the latest adopted
+    assert default.context["show_plan_choice"]
+    chosen = client.get(reverse("commission_compliance"), {"plan": the_plan.code})
+    assert chosen.context["plan"] == the_plan
+    assert len(chosen.context["board"].halves) == 5
+    unknown = client.get(reverse("commission_compliance"), {"plan": "no-such-plan"})
+    assert unknown.context["plan"] == other  # an unknown choice falls back to the default

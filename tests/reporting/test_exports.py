@@ -142,6 +142,11 @@ def test_summary_xlsx_rows_are_the_measures_of_2019_in_plan_order(summary_2019, 
     assert rows[0][0] == "section"
     section_row = next(row for row in sheet.iter_rows() if row[0].value == sections[1])
     assert section_row[0].font.b and section_row[0].fill.fgColor.rgb.endswith("D9D9D9")
+    # Merged across the seven columns and framed all round, as Excel draws a bordered range.
+    number = section_row[0].row
+    assert f"A{number}:G{number}" in {str(r) for r in sheet.merged_cells.ranges}
+    assert all(c.border.top.style == c.border.bottom.style == "thin" for c in section_row[:7])
+    assert section_row[6].border.right.style == "thin"
 
 
 def test_summary_xlsx_heading_has_no_status_and_items_show_theirs(summary_2019):
