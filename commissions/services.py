@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
-from commissions import audit, permissions
+from commissions import audit, permissions, selectors
 from commissions.models import (
     CommissionMeeting,
     DecisionAssignment,
@@ -359,9 +359,7 @@ def regional_plan_record(
     *, plan, agency, user, act, act_number, approved_on, document=None
 ) -> RegionalPlan:
     """Record (or correct) the akimat's regional plan approved under clause 2: the act that
-    approved it, its number and date, and the document."""
-    from commissions import selectors
-
+    approved it, its number and date, and the document (required the first time)."""
     if not permissions.is_akimat_filer(user, agency):
         raise PermissionRefused(_("Региональный план записывает акимат, который его утвердил."))
     if agency.pk not in {a.pk for a in selectors.plan_akimats(plan=plan)}:

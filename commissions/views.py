@@ -77,10 +77,13 @@ def _commission_of(user):
 def meeting_list(request):
     """The register of meetings the user may read, with filters by commission and year."""
     user = request.user
-    akimats = selectors.plan_akimats(plan=plan) if (plan := selectors.default_plan()) else []
-    if not user.reads_every_report:
+    plan = selectors.default_plan()
+    akimats, years = [], []
+    if plan is not None:
+        akimats = selectors.plan_akimats(plan=plan)
+        years = range(plan.start_year, plan.end_year + 2)  # МТСЗН's measure 1 runs into 2021
+    if not user.reads_every_report:  # an officer's filter names only what it may read
         akimats = [a for a in akimats if a.pk == user.agency_id]
-    years = range(plan.start_year, plan.end_year + 2) if plan else []
     form = MeetingFilterForm(request.GET or None, akimats=akimats, years=years)
     filters = form.cleaned_data if form.is_valid() else {}
     can_record, commission = _commission_of(user)
