@@ -11,6 +11,25 @@ class AgencyManager(models.Manager):
         return self.get(code=code)
 
 
+class AgencyScopedQuerySet(models.QuerySet):
+    """Rows that belong to an agency (reports, regional plans, decisions addressed to it),
+    scoped in one place for every view: all of them for the secretariat, observers and admins;
+    an officer's own agency's (`own_agency`); none for anyone else."""
+
+    def for_user(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.reads_every_report:
+            return self
+        if user.agency_id is None:
+            return self.none()
+        return self.filter(self.own_agency(user.agency_id))
+
+    def own_agency(self, agency_id) -> models.Q:
+        """What an officer of `agency_id` may read."""
+        return models.Q(agency_id=agency_id)
+
+
 class Agency(models.Model):
     """A body that executes measures of a plan and reports on them."""
 

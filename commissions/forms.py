@@ -69,14 +69,6 @@ class DecisionForm(forms.Form):
             del self.fields["due_date"], self.fields["agencies"]
 
 
-class AssignmentCompleteForm(forms.Form):
-    note = forms.CharField(
-        label=_("Что сделано"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Кратко: какие меры приняты, каким документом."),
-    )
-
-
 class RegionalPlanForm(forms.Form):
     act = forms.CharField(
         label=_("Акт об утверждении"),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.models import AgencyScopedQuerySet
 from reporting.models import end_of_day, private_storage
 
 
@@ -66,17 +67,14 @@ class Recorded(models.Model):
         return self.updated_at - self.created_at > datetime.timedelta(seconds=1)
 
 
-class MeetingQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The meetings `user` may read: every one for the secretariat, observers and admins;
-        the national commission's and its own akimat's commission's for an officer."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.reads_every_report:
-            return self
-        if user.agency_id is None:
-            return self.none()
-        return self.filter(Q(agency__isnull=True) | Q(agency_id=user.agency_id))
+NATIONAL_COMMISSION = _("Межведомственная комиссия")
+
+
+class MeetingQuerySet(AgencyScopedQuerySet):
+    def own_agency(self, agency_id) -> Q:
+        """An officer reads the national commission's meetings (its agency is a member) and its
+        own akimat's commission's."""
+        return Q(agency__isnull=True) | Q(agency_id=agency_id)
 
 
 class CommissionMeeting(WithDocument, Recorded):
@@ -139,9 +137,6 @@ class CommissionMeeting(WithDocument, Recorded):
         return str(_("Региональная комиссия: %(agency)s") % {"agency": self.agency.name})
 
 
-NATIONAL_COMMISSION = _("Межведомственная комиссия")
-
-
 class ProtocolDecision(Recorded):
     """A decision in a meeting's protocol. A decision of the interdepartmental commission may
     name the agencies responsible for it and a due date; each agency marks its part done."""
@@ -200,6 +195,8 @@ class DecisionAssignment(models.Model):
     )
     note = models.TextField(_("что сделано"), blank=True)
 
+    objects = AgencyScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("поручение ведомству")
         verbose_name_plural = _("поручения ведомствам")
@@ -238,19 +235,6 @@ class DecisionAssignment(models.Model):
         return self.is_done and closes is not None and self.completed_at >= closes
 
 
-class RegionalPlanQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Every regional plan for the secretariat, observers and admins; its own for an
-        akimat's officer; none for anyone else."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.reads_every_report:
-            return self
-        if user.agency_id is None:
-            return self.none()
-        return self.filter(agency_id=user.agency_id)
-
-
 class RegionalPlan(WithDocument, Recorded):
     """An akimat's regional plan approved under clause 2 of the Resolution."""
 
@@ -276,7 +260,7 @@ class RegionalPlan(WithDocument, Recorded):
     act_number = models.CharField(_("номер акта"), max_length=50)
     approved_on = models.DateField(_("дата утверждения"))
 
-    objects = RegionalPlanQuerySet.as_manager()
+    objects = AgencyScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("региональный план")

@@ -98,9 +98,17 @@ def commission_meetings_in_year(*, agency: Agency, year: int) -> list[Commission
     return list(meetings.order_by("held_on", "pk"))
 
 
-def meetings_narrative(*, meetings: list[CommissionMeeting], agency: Agency) -> str:
-    """The meetings as the opening of a measure-1 narrative: in Russian, like everything that
-    goes into the summary for the Government."""
+def narrative_with_meetings(
+    *, meetings: list[CommissionMeeting], agency: Agency, narrative: str
+) -> str:
+    """A measure-1 narrative that starts with the year's meetings, one line each, followed by
+    the text typed so far. In Russian, like everything that goes into the summary for the
+    Government."""
+    opening = _meetings_text(meetings, agency)
+    return "\n\n".join(part for part in (opening, narrative.strip()) if part)
+
+
+def _meetings_text(meetings, agency) -> str:
     if not meetings:
         return ""
     if agency.kind == Agency.Kind.AKIMAT:
@@ -236,15 +244,11 @@ def assignment_list(
     secretariat, observers and admins, its own agency's for an officer. `state` keeps those
     OVERDUE (not done, due day ended), OPEN (not done), DONE or DONE_LATE. Most urgent first:
     by due date, then meeting. One query."""
-    assignments = DecisionAssignment.objects.select_related(
-        "agency", "completed_by", "decision__meeting"
-    ).filter(decision__meeting__agency__isnull=True)
-    if not user.is_authenticated or not user.is_active:
-        return []
-    if not user.reads_every_report:
-        if user.agency_id is None:
-            return []
-        assignments = assignments.filter(agency_id=user.agency_id)
+    assignments = (
+        DecisionAssignment.objects.for_user(user)
+        .select_related("agency", "completed_by", "decision__meeting")
+        .filter(decision__meeting__agency__isnull=True)
+    )
     if agency is not None:
         assignments = assignments.filter(agency=agency)
     if state in (OVERDUE, OPEN):

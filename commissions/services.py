@@ -11,22 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
-from commissions import audit, permissions, selectors
+from commissions import audit, permissions
 from commissions.models import (
     CommissionMeeting,
     DecisionAssignment,
     ProtocolDecision,
     RegionalPlan,
 )
+from measures.models import Responsibility
 from reporting.documents import check_document, clean_filename
-from reporting.exceptions import PermissionRefused, ReportingError
+from reporting.exceptions import PermissionRefused, ReportingError, refuse_nul
+from reporting.models import private_storage
 
 Action = audit.Action
-
-
-def _refuse_nul(*texts) -> None:
-    if any("\x00" in (text or "") for text in texts):
-        raise ReportingError(_("Текст содержит недопустимый символ NUL (нулевой байт)."))
 
 
 def _required(value: str, message: str) -> str:
@@ -65,18 +62,19 @@ def _attach(obj, file) -> None:
     obj.document.save(obj.document_name, file, save=False)
 
 
-def _delete_files(names) -> None:
-    for name in names:
-        if name:
-            CommissionMeeting.document.field.storage.delete(name)
+def _delete_after_commit(name: str) -> None:
+    if name:
+        transaction.on_commit(partial(private_storage.delete, name))
 
 
 def _save_row(obj, duplicate_message: str) -> None:
+    """Save `obj`; the database's unique constraints find a duplicate (also one a colleague
+    recorded at the same moment), refused with `duplicate_message`."""
     _full_clean(obj)
     try:
         with transaction.atomic():
             obj.save()
-    except IntegrityError:  # recorded at the same moment by a colleague
+    except IntegrityError:
         raise ReportingError(duplicate_message) from None
 
 
@@ -84,7 +82,7 @@ def _save_with_document(obj, file, write) -> None:
     """Store the new document (if any), then `write()` the rows and their audit event. A
     failure at any step removes the new file; the file it replaces is deleted only once the
     transaction commits."""
-    previous = obj.document.name if file is not None else None
+    previous = obj.document.name if file is not None else ""
     if file is not None:
         _attach(obj, file)
     try:
@@ -93,15 +91,14 @@ def _save_with_document(obj, file, write) -> None:
         if file is not None:
             obj.document.delete(save=False)
         raise
-    if previous:
-        transaction.on_commit(partial(_delete_files, [previous]))
+    _delete_after_commit(previous)
 
 
 # Meetings
 
 
 def _meeting_fields(meeting, *, held_on, protocol_number, agenda) -> None:
-    _refuse_nul(protocol_number, agenda)
+    refuse_nul(protocol_number, agenda)
     if held_on is None:
         raise ReportingError(_("Укажите дату заседания."))
     _not_in_future(
@@ -111,23 +108,16 @@ def _meeting_fields(meeting, *, held_on, protocol_number, agenda) -> None:
     meeting.held_on = held_on
     meeting.protocol_number = _required(protocol_number, _("Укажите номер протокола."))
     meeting.agenda = _required(agenda, _("Укажите повестку дня заседания."))
-    duplicate = CommissionMeeting.objects.filter(
-        agency=meeting.agency, held_on=held_on, protocol_number=meeting.protocol_number
-    ).exclude(pk=meeting.pk)
-    if duplicate.exists():
-        raise ReportingError(_duplicate_message(meeting))
 
 
-def _duplicate_message(meeting) -> str:
-    return _("Заседание с протоколом № %(number)s от %(day)s уже записано.") % {
+def _save_meeting(meeting, file, user, action) -> None:
+    duplicate = _("Заседание с протоколом № %(number)s от %(day)s уже записано.") % {
         "number": meeting.protocol_number,
         "day": meeting.held_on.strftime("%d.%m.%Y"),
     }
 
-
-def _save_meeting(meeting, file, user, action) -> None:
     def write():
-        _save_row(meeting, _duplicate_message(meeting))
+        _save_row(meeting, duplicate)
         audit.record_meeting(action, meeting, user)
 
     _save_with_document(meeting, file, write)
@@ -199,16 +189,15 @@ def meeting_delete(*, meeting, user) -> None:
                 )
             )
         audit.record_meeting(Action.MEETING_DELETED, locked, user)
-        name = locked.document.name
         locked.delete()
-        transaction.on_commit(partial(_delete_files, [name]))
+        _delete_after_commit(locked.document.name)
 
 
 # Decisions
 
 
 def _decision_fields(decision, meeting, *, number, text, due_date, agencies) -> list[Agency]:
-    _refuse_nul(number, text)
+    refuse_nul(number, text)
     decision.number = _required(number, _("Укажите пункт протокола."))
     decision.text = _required(text, _("Укажите текст решения."))
     agencies = list(agencies or [])
@@ -224,14 +213,14 @@ def _decision_fields(decision, meeting, *, number, text, due_date, agencies) -> 
     if due_date is not None and due_date < meeting.held_on:
         raise ReportingError(_("Срок исполнения раньше даты заседания."))
     decision.due_date = due_date
-    duplicate = ProtocolDecision.objects.filter(meeting=meeting, number=decision.number).exclude(
-        pk=decision.pk
-    )
-    if duplicate.exists():
-        raise ReportingError(
-            _("Пункт %(number)s в этом протоколе уже записан.") % {"number": decision.number}
-        )
     return agencies
+
+
+def _save_decision(decision) -> None:
+    _save_row(
+        decision,
+        _("Пункт %(number)s в этом протоколе уже записан.") % {"number": decision.number},
+    )
 
 
 def decision_add(*, meeting, user, number, text, due_date=None, agencies=()) -> ProtocolDecision:
@@ -244,8 +233,7 @@ def decision_add(*, meeting, user, number, text, due_date=None, agencies=()) -> 
         agencies = _decision_fields(
             decision, locked, number=number, text=text, due_date=due_date, agencies=agencies
         )
-        _full_clean(decision)
-        decision.save()
+        _save_decision(decision)
         DecisionAssignment.objects.bulk_create(
             [DecisionAssignment(decision=decision, agency=agency) for agency in agencies]
         )
@@ -279,8 +267,7 @@ def decision_update(*, decision, user, number, text, due_date=None, agencies=())
                 % {"agency": done_removed[0].agency}
             )
         locked.updated_by = user
-        _full_clean(locked)
-        locked.save()
+        _save_decision(locked)
         DecisionAssignment.objects.filter(decision=locked).exclude(agency_id__in=wanted).delete()
         DecisionAssignment.objects.bulk_create(
             [
@@ -318,7 +305,7 @@ def _locked_assignment(assignment) -> DecisionAssignment:
 def assignment_complete(*, assignment, user, note: str) -> DecisionAssignment:
     """The agency reports its part of a decision done, saying what was done. After the due day
     it is recorded as done late."""
-    _refuse_nul(note)
+    refuse_nul(note)
     with transaction.atomic():
         locked = _locked_assignment(assignment)
         if not permissions.can_answer(user, locked):
@@ -362,12 +349,12 @@ def regional_plan_record(
     approved it, its number and date, and the document (required the first time)."""
     if not permissions.is_akimat_filer(user, agency):
         raise PermissionRefused(_("Региональный план записывает акимат, который его утвердил."))
-    if agency.pk not in {a.pk for a in selectors.plan_akimats(plan=plan)}:
+    if not Responsibility.objects.filter(measure__plan=plan, agency=agency).exists():
         raise ReportingError(
             _("%(agency)s не исполняет этот план: регионального плана к нему не требуется.")
             % {"agency": agency}
         )
-    _refuse_nul(act, act_number)
+    refuse_nul(act, act_number)
     if approved_on is None:
         raise ReportingError(_("Укажите дату утверждения регионального плана."))
     _not_in_future(approved_on, _("Дата утверждения позже сегодняшней."))

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from commissions import audit, permissions, selectors, services
 from commissions.compliance import regional_plans_due
 from commissions.forms import (
-    AssignmentCompleteForm,
     AssignmentFilterForm,
     DecisionForm,
     MeetingFilterForm,
@@ -21,13 +20,8 @@ from commissions.forms import (
 )
 from commissions.models import CommissionMeeting, DecisionAssignment, ProtocolDecision, RegionalPlan
 from measures.models import Plan
-from reporting.exceptions import PermissionRefused, ReportingError
-
-
-def _forbid_if_not_allowed(error: ReportingError):
-    """A refusal for who the user is becomes a 403; any other is a message beside the form."""
-    if isinstance(error, PermissionRefused):
-        raise PermissionDenied(str(error))
+from reporting.documents import open_stored
+from reporting.exceptions import ReportingError, forbid_if_not_allowed
 
 
 def _get_meeting_for_user(user, pk) -> CommissionMeeting:
@@ -130,7 +124,7 @@ def _attempt(form, action):
     try:
         return action()
     except ReportingError as error:
-        _forbid_if_not_allowed(error)
+        forbid_if_not_allowed(error)
         form.add_error(None, str(error))
     except OSError:  # a full disk, or the documents folder not writable: nothing was recorded
         form.add_error(
@@ -191,7 +185,7 @@ def meeting_delete(request, pk):
     try:
         services.meeting_delete(meeting=meeting, user=request.user)
     except ReportingError as error:
-        _forbid_if_not_allowed(error)
+        forbid_if_not_allowed(error)
         messages.error(request, str(error))
         return redirect(meeting)
     messages.success(request, _("Заседание удалено."))
@@ -201,10 +195,7 @@ def meeting_delete(request, pk):
 def _download(obj, user):
     if not obj.document:
         raise Http404(_("Документ не загружен."))
-    try:
-        handle = obj.document.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("Файл документа не найден на сервере.")) from None
+    handle = open_stored(obj.document)
     audit.record_download(obj, user)
     return FileResponse(
         handle, as_attachment=True, filename=obj.document_name, content_type=obj.document_type
@@ -219,16 +210,6 @@ def meeting_document(request, pk):
 # Decisions
 
 
-def _decision_data(form):
-    data = form.cleaned_data
-    return {
-        "number": data["number"],
-        "text": data["text"],
-        "due_date": data.get("due_date"),
-        "agencies": list(data.get("agencies") or []),
-    }
-
-
 @login_required
 @require_POST
 def decision_add(request, pk):
@@ -238,7 +219,8 @@ def decision_add(request, pk):
     form = DecisionForm(request.POST, meeting=meeting)
     if form.is_valid() and _attempt(
         form,
-        lambda: services.decision_add(meeting=meeting, user=request.user, **_decision_data(form)),
+        # A regional commission's form has no due date and agencies: the service's defaults.
+        lambda: services.decision_add(meeting=meeting, user=request.user, **form.cleaned_data),
     ):
         messages.success(request, _("Решение записано."))
         return redirect(f"{meeting.get_absolute_url()}#decisions")
@@ -264,7 +246,7 @@ def decision_edit(request, pk):
         and _attempt(
             form,
             lambda: services.decision_update(
-                decision=decision, user=request.user, **_decision_data(form)
+                decision=decision, user=request.user, **form.cleaned_data
             ),
         )
     ):
@@ -282,7 +264,7 @@ def decision_delete(request, pk):
     try:
         services.decision_delete(decision=decision, user=request.user)
     except ReportingError as error:
-        _forbid_if_not_allowed(error)
+        forbid_if_not_allowed(error)
         messages.error(request, str(error))
     else:
         messages.success(request, _("Решение удалено."))
@@ -317,21 +299,16 @@ def assignment_list(request):
 @require_POST
 def assignment_complete(request, pk):
     assignment = get_object_or_404(DecisionAssignment, pk=pk, decision__meeting__agency=None)
-    if not permissions.can_answer(request.user, assignment):
-        raise PermissionDenied(_("Исполнение поручения отмечает ведомство, которому оно дано."))
-    form = AssignmentCompleteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.assignment_complete(
-                assignment=assignment, user=request.user, note=form.cleaned_data["note"]
-            )
-        except ReportingError as error:
-            _forbid_if_not_allowed(error)
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Исполнение поручения отмечено."))
+    try:
+        # The service checks who answers and that the note says something.
+        services.assignment_complete(
+            assignment=assignment, user=request.user, note=request.POST.get("note", "")
+        )
+    except ReportingError as error:
+        forbid_if_not_allowed(error)
+        messages.error(request, str(error))
     else:
-        messages.error(request, _("Напишите, что сделано по поручению."))
+        messages.success(request, _("Исполнение поручения отмечено."))
     return redirect(_back(request, reverse("assignment_list")))
 
 
@@ -342,7 +319,7 @@ def assignment_reopen(request, pk):
     try:
         services.assignment_reopen(assignment=assignment, user=request.user)
     except ReportingError as error:
-        _forbid_if_not_allowed(error)
+        forbid_if_not_allowed(error)
         messages.error(request, str(error))
     else:
         messages.success(request, _("Отметка об исполнении снята."))

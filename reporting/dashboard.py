@@ -311,6 +311,9 @@ def cycle_dashboard(*, cycle: ReportingCycle, today: datetime.date | None = None
         counts_by_section[entry["measure__section_id"], entry["status"] or EMPTY] += 1
 
     responsible = selectors.cycle_responsible_pairs(cycle=cycle)
+    # The measures reported on that year, by the ids the pairs already name: the same set as
+    # selectors.cycle_reportable_measures, without its subquery and joins (0.8 ms against
+    # 2.5 ms at 100 plans, benchmarks/README.md).
     measures = list(
         Measure.objects.filter(pk__in={measure_id for _agency, measure_id in responsible}).order_by(
             "position"

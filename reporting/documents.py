@@ -7,6 +7,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -84,3 +85,12 @@ def check_document(file) -> str:
             % {"name": name, "suffix": suffix}
         )
     return content_type
+
+
+def open_stored(field_file):
+    """A stored document opened for download; 404 if its file is gone from the server (a
+    restore without the documents folder, a file removed by hand)."""
+    try:
+        return field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Файл документа не найден на сервере.")) from None

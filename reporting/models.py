@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from agencies.models import AgencyScopedQuerySet
 from measures.models import YEAR_VALIDATORS
 
 
@@ -127,19 +128,6 @@ class ReportingCycle(models.Model):
         return end_of_day(self.summary_deadline)
 
 
-class AnnualReportQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The reports `user` may read: its own agency's for an officer; every report for the
-        secretariat, observers and admins; none for anyone else."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.reads_every_report:
-            return self
-        if user.agency_id is None:
-            return self.none()
-        return self.filter(agency_id=user.agency_id)
-
-
 class AnnualReport(models.Model):
     """An agency's report on its measures for one reporting cycle."""
 
@@ -202,7 +190,8 @@ class AnnualReport(models.Model):
     updated_at = models.DateTimeField(_("изменён"), auto_now=True)
 
     history = HistoricalRecords()
-    objects = AnnualReportQuerySet.as_manager()
+    # The reports `user` may read: `AnnualReport.objects.for_user(user)`.
+    objects = AgencyScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("годовой отчёт")

@@ -19,6 +19,7 @@ from reporting.exceptions import (
     PermissionRefused,
     ReportingError,
     StateRefused,
+    refuse_nul,
 )
 from reporting.models import (
     AnnualReport,
@@ -62,13 +63,6 @@ def _require_editable(user, report: AnnualReport) -> None:
             _("Отчёт в состоянии «%(state)s»: изменять его нельзя.")
             % {"state": report.get_state_display()}
         )
-
-
-def _refuse_nul(*texts) -> None:
-    """A NUL byte is never text: PostgreSQL refuses it and SQLite would keep it. The forms
-    refuse it already; this holds for every other caller (commands, the shell)."""
-    if any("\x00" in (text or "") for text in texts):
-        raise ReportingError(_("Текст содержит недопустимый символ NUL (нулевой байт)."))
 
 
 def _add_missing_entries(report: AnnualReport) -> None:
@@ -115,7 +109,7 @@ def entry_update(*, entry: ReportEntry, user, status: str, narrative: str, versi
     """Save an entry's status and narrative. `version` is the one the user started from: if
     someone saved the entry since, EditConflict carries what is stored now, and nothing is
     overwritten."""
-    _refuse_nul(status, narrative)
+    refuse_nul(status, narrative)
     with transaction.atomic():
         report = _locked(entry.report)
         _require_editable(user, report)
@@ -278,7 +272,7 @@ REVIEW_ACTIONS = {
 
 
 def _review(report, user, *, from_states, to_state, kind, comment="", comment_required=False):
-    _refuse_nul(comment)
+    refuse_nul(comment)
     with transaction.atomic():
         locked = _locked(report)
         if not permissions.can_review(user, locked.cycle):
@@ -429,7 +423,7 @@ def summary_generate(*, cycle, user, overwrite: bool = False) -> Summary:
 def summary_item_update(*, item: SummaryItem, user, status: str, text: str, version: int):
     """The secretariat's edit of one line; refused with EditConflict if someone saved it since
     `version`, and once the summary is sent."""
-    _refuse_nul(status, text)
+    refuse_nul(status, text)
     with transaction.atomic():
         summary = (
             Summary.objects.select_for_update().select_related("cycle").get(pk=item.summary_id)

@@ -10,15 +10,16 @@ from django.views.decorators.http import require_POST
 
 from commissions.selectors import (
     commission_meetings_in_year,
-    meetings_narrative,
+    narrative_with_meetings,
     open_assignment_counts,
 )
 from reporting import audit, permissions, selectors, services
+from reporting.documents import open_stored
 from reporting.exceptions import (
     EditConflict,
     IncompleteReport,
-    PermissionRefused,
     ReportingError,
+    forbid_if_not_allowed,
 )
 from reporting.forms import (
     EntryForm,
@@ -37,12 +38,6 @@ def _get_report_for_user(user, pk) -> AnnualReport:
         return selectors.report_for_user(user=user, pk=pk)
     except AnnualReport.DoesNotExist:
         raise Http404 from None
-
-
-def _forbid_if_not_allowed(error: ReportingError):
-    """A refusal for who the user is becomes a 403; one for the report's state is a message."""
-    if isinstance(error, PermissionRefused):
-        raise PermissionDenied(str(error))
 
 
 @login_required
@@ -125,14 +120,11 @@ def entry_edit(request, pk, entry_pk):
     meetings = None
     if entry.measure.reports_commission_meetings:
         meetings = commission_meetings_in_year(agency=report.agency, year=report.cycle.year)
-    if request.method == "POST" and "insert_meetings" in request.POST and meetings:
-        # Nothing is saved: the text typed so far follows the meetings, for the officer to check.
+    if request.method == "POST" and "insert_meetings" in request.POST:
+        # Never a save: the text typed so far follows the meetings, for the officer to check.
         data = request.POST.copy()
-        typed = data.get("narrative", "").strip()
-        data["narrative"] = "\n\n".join(
-            part
-            for part in (meetings_narrative(meetings=meetings, agency=report.agency), typed)
-            if part
+        data["narrative"] = narrative_with_meetings(
+            meetings=meetings or [], agency=report.agency, narrative=data.get("narrative", "")
         )
         form = EntryForm(data)
         messages.info(
@@ -147,7 +139,7 @@ def entry_edit(request, pk, entry_pk):
             except EditConflict as conflict:
                 return _conflict_page(request, report, entry, conflict)
             except ReportingError as error:
-                _forbid_if_not_allowed(error)
+                forbid_if_not_allowed(error)
                 form.add_error(None, str(error))
             except ValidationError as error:
                 form.add_error(None, error)
@@ -232,7 +224,7 @@ def entry_add(request, pk):
                 report=report, measure=form.cleaned_data["measure"], user=request.user
             )
         except ReportingError as error:
-            _forbid_if_not_allowed(error)
+            forbid_if_not_allowed(error)
             messages.error(request, str(error))
         else:
             return redirect(entry.get_absolute_url())
@@ -249,7 +241,7 @@ def entry_remove(request, pk, entry_pk):
     try:
         services.entry_remove_voluntary(entry=entry, user=request.user)
     except ReportingError as error:
-        _forbid_if_not_allowed(error)
+        forbid_if_not_allowed(error)
         messages.error(request, str(error))
     else:
         messages.success(
@@ -265,10 +257,7 @@ def attachment_download(request, pk):
         attachment = selectors.attachment_for_user(user=request.user, pk=pk)
     except Attachment.DoesNotExist:
         raise Http404 from None
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("Файл документа не найден на сервере.")) from None
+    handle = open_stored(attachment.file)
     audit.record_document(
         audit.Action.DOCUMENT_DOWNLOADED,
         attachment,
@@ -295,7 +284,7 @@ def attachment_delete(request, pk):
     try:
         services.attachment_delete(attachment=attachment, user=request.user)
     except ReportingError as error:
-        _forbid_if_not_allowed(error)
+        forbid_if_not_allowed(error)
         messages.error(request, str(error))
     else:
         messages.success(request, _("Документ «%(name)s» удалён.") % {"name": attachment})
@@ -312,7 +301,7 @@ def report_submit(request, pk):
         messages.error(request, str(error))
         return _report_page(request, report, status=400, submit_errors=error.errors)
     except ReportingError as error:
-        _forbid_if_not_allowed(error)
+        forbid_if_not_allowed(error)
         messages.error(request, str(error))
     else:
         messages.success(request, _("Отчёт представлен координатору."))
@@ -333,7 +322,7 @@ def _review_view(action, *, comment_required, done_message):
         try:
             action(report=report, user=request.user, comment=form.cleaned_data["comment"])
         except ReportingError as error:
-            _forbid_if_not_allowed(error)
+            forbid_if_not_allowed(error)
             messages.error(request, str(error))
         else:
             messages.success(request, done_message)
@@ -403,7 +392,7 @@ def summary_generate(request, cycle_pk):
     try:
         services.summary_generate(cycle=cycle, user=request.user, overwrite=overwrite)
     except ReportingError as error:
-        _forbid_if_not_allowed(error)
+        forbid_if_not_allowed(error)
         messages.error(request, str(error))
     else:
         messages.success(request, _("Сводная информация сформирована."))
@@ -436,7 +425,7 @@ def summary_item_edit(request, cycle_pk, item_pk):
                 form = SummaryItemForm(data)
                 form.is_valid()
             except ReportingError as error:
-                _forbid_if_not_allowed(error)
+                forbid_if_not_allowed(error)
                 form.add_error(None, str(error))
             else:
                 messages.success(
@@ -468,7 +457,7 @@ def summary_send(request, cycle_pk):
     try:
         services.summary_send(summary=summary, user=request.user)
     except ReportingError as error:
-        _forbid_if_not_allowed(error)
+        forbid_if_not_allowed(error)
         messages.error(request, str(error))
     except OSError:  # a full disk, or the documents folder not writable: nothing was recorded
         messages.error(

@@ -109,3 +109,38 @@ def test_other_measures_show_no_meetings(client, mon_officer, mvd_secretariat):
 def test_only_measure_1_reports_on_meetings(the_plan):
     flagged = the_plan.measures.filter(reports_commission_meetings=True)
     assert list(flagged.values_list("number", flat=True)) == ["1"]
+
+
+def test_asking_for_the_meetings_never_saves_the_entry(client, akimat_officer):
+    """Even when there is nothing to insert (no meeting that year, or the page was stale)."""
+    entry = measure_one_entry("akimat-almaty", 2020)
+    client.force_login(akimat_officer)
+    response = client.post(
+        entry.get_absolute_url(),
+        {"status": "done", "narrative": "Текст.", "version": 1, "insert_meetings": "1"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"]["narrative"].value() == "Текст."
+    entry.refresh_from_db()
+    assert (entry.status, entry.narrative, entry.version) == ("", "", 1)
+
+
+def test_the_meetings_cost_one_query_however_many(client, akimat_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    entry = measure_one_entry("akimat-almaty", 2019)
+    client.force_login(akimat_officer)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(entry.get_absolute_url())
+        return len(queries), len(response.context["meetings"])
+
+    regional(akimat_officer, D(2019, 2, 1), "1")
+    few = count()
+    for number in range(2, 8):
+        regional(akimat_officer, D(2019, 2, number), str(number))
+    many = count()
+    assert (few[1], many[1]) == (1, 7)
+    assert many[0] == few[0]

@@ -211,20 +211,21 @@ def test_a_refused_save_removes_the_file_it_wrote(mvd_secretariat, settings):
     with pytest.raises(ReportingError):
         # The duplicate is found by the database at save time (as when two people record the
         # same meeting at once): the protocol written just before must go.
-        services._save_meeting(
-            CommissionMeeting(
-                agency=None,
-                held_on=D(2019, 3, 14),
-                protocol_number="1",
-                agenda="x",
-                created_by=mvd_secretariat,
-                updated_by=mvd_secretariat,
-            ),
-            protocol(),
-            mvd_secretariat,
-            AuditEvent.Action.MEETING_RECORDED,
-        )
+        national(mvd_secretariat, D(2019, 3, 14), "1", agenda="x", document=protocol())
     assert stored_files(settings) == []
+
+
+def test_the_page_names_who_changed_a_meeting_only_once_it_changed(client, mvd_secretariat):
+    meeting = national(mvd_secretariat, D(2019, 3, 14))
+    client.force_login(mvd_secretariat)
+    assert "изменил" not in client.get(meeting.get_absolute_url()).content.decode()
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=5)
+    with time_machine.travel(later):
+        services.meeting_update(
+            meeting=meeting, user=mvd_secretariat, held_on=meeting.held_on,
+            protocol_number="1", agenda="Исправленная повестка",
+        )  # fmt: skip
+    assert "изменил" in client.get(meeting.get_absolute_url()).content.decode()
 
 
 def test_only_its_recorder_edits_a_meeting(
