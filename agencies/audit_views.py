@@ -9,15 +9,9 @@ from django.views.decorators.http import require_safe
 
 from agencies.audit import audit_events
 from agencies.models import AuditEvent
+from core.forms import DateInput
 
 PAGE_SIZE = 50
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self):
-        super().__init__(format="%Y-%m-%d")  # what <input type="date"> reads and sends
 
 
 class AuditFilterForm(forms.Form):

@@ -19,7 +19,7 @@ from agencies import selectors, services
 from agencies.forms import EnrolmentForm, TwoFactorCodeForm
 from agencies.middleware import HAS_AUTHENTICATOR
 from agencies.models import Agency
-from measures.selectors import agency_assignments
+from core import pages
 
 
 @login_required
@@ -34,7 +34,8 @@ def agency_list(request):
 @login_required
 def agency_detail(request, code):
     agency = get_object_or_404(Agency.objects.select_related("parent"), code=code)
-    context = {"agency": agency, "plans": agency_assignments(agency=agency)}
+    # What the agency answers for comes from measures (core.pages).
+    context = {"agency": agency, **pages.page_context("agency", agency=agency)}
     return render(request, "agencies/agency_detail.html", context)
 
 

@@ -1,7 +1,13 @@
 from django.contrib import admin
 
-from commissions.models import CommissionMeeting, DecisionAssignment, ProtocolDecision, RegionalPlan
-from reporting.admin import ReadOnlyAdmin
+from commissions.models import (
+    CommissionDocument,
+    CommissionMeeting,
+    DecisionAssignment,
+    ProtocolDecision,
+    RegionalPlan,
+)
+from core.admin import ReadOnlyAdmin
 
 # The registers change only through the portal's services, which check who may record what and
 # write the audit trail; the admin shows them and changes nothing.
@@ -20,9 +26,9 @@ class ProtocolDecisionInline(admin.TabularInline):
 
 @admin.register(CommissionMeeting)
 class CommissionMeetingAdmin(ReadOnlyAdmin):
-    list_display = ("held_on", "agency", "protocol_number", "document_name", "created_by")
+    list_display = ("held_on", "agency", "protocol_number", "document", "created_by")
     list_filter = (("agency", admin.EmptyFieldListFilter), "held_on")
-    list_select_related = ("agency", "created_by")
+    list_select_related = ("agency", "created_by", "document")
     search_fields = ("protocol_number", "agenda", "agency__name", "agency__code")
     date_hierarchy = "held_on"
     inlines = [ProtocolDecisionInline]
@@ -38,7 +44,15 @@ class DecisionAssignmentAdmin(ReadOnlyAdmin):
 
 @admin.register(RegionalPlan)
 class RegionalPlanAdmin(ReadOnlyAdmin):
-    list_display = ("agency", "plan", "act", "act_number", "approved_on", "document_name")
+    list_display = ("agency", "plan", "act", "act_number", "approved_on", "document")
     list_filter = ("plan",)
-    list_select_related = ("agency", "plan")
+    list_select_related = ("agency", "plan", "document")
     search_fields = ("agency__name", "agency__code", "act", "act_number")
+
+
+@admin.register(CommissionDocument)
+class CommissionDocumentAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_select_related = ("uploaded_by",)
+    search_fields = ("original_name",)
+    exclude = ("file",)  # downloads go through the portal, which checks who may read the record

@@ -5,6 +5,10 @@ text: they read the same in every language."""
 from agencies.audit import Action, audit_record
 
 
+def _document_name(record) -> str:
+    return record.document.original_name if record.document else ""
+
+
 def _commission(meeting) -> str:
     return meeting.agency.code if meeting.agency_id else "mvk"
 
@@ -21,7 +25,7 @@ def record_meeting(action, meeting, user):
             "commission": _commission(meeting),
             "held_on": meeting.held_on.isoformat(),
             "protocol_number": meeting.protocol_number,
-            "document": meeting.document_name,
+            "document": _document_name(meeting),
         },
     )
 
@@ -75,17 +79,18 @@ def record_regional_plan(action, regional_plan, user):
             "plan": regional_plan.plan.code,
             "agency": regional_plan.agency.code,
             "approved_on": regional_plan.approved_on.isoformat(),
-            "document": regional_plan.document_name,
+            "document": _document_name(regional_plan),
         },
     )
 
 
 def record_download(obj, user):
     """A protocol's or a regional plan's document downloaded."""
+    document = obj.document
     audit_record(
         action=Action.DOCUMENT_DOWNLOADED,
         user=user,
         obj=obj,
-        description=f"{obj.document_name} ({obj})",
-        details={"file_name": obj.document_name, "size": obj.document_size},
+        description=f"{document.original_name} ({obj})",
+        details={"file_name": document.original_name, "size": document.size},
     )

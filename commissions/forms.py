@@ -1,34 +1,11 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from agencies.audit_views import DateInput
 from agencies.models import Agency
 from commissions import selectors
-from reporting.documents import ALLOWED_LABEL, check_document
-
-ACCEPT = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"
-DOCUMENT_HELP = format_lazy(_("{types}, не больше 20 МБ."), types=ALLOWED_LABEL)
-
-
-class DocumentField(forms.FileField):
-    """A document checked by its content (reporting.documents), so that a wrong file is named
-    beside the field before anything is saved."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ACCEPT}))
-        kwargs.setdefault("help_text", DOCUMENT_HELP)
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        file = super().clean(data, initial)
-        if file and file is not initial:
-            try:
-                check_document(file)
-            except ValidationError as error:
-                raise ValidationError(error.messages) from error
-        return file
+from core.forms import DOCUMENT_HELP, DateInput, DocumentField
+from measures.models import Plan
 
 
 class MeetingForm(forms.Form):
@@ -79,6 +56,16 @@ class RegionalPlanForm(forms.Form):
     approved_on = forms.DateField(label=_("Дата утверждения"), widget=DateInput())
     document = DocumentField(label=_("Утверждённый региональный план"))
 
+    @staticmethod
+    def initial_from(current) -> dict:
+        if current is None:
+            return {}
+        return {
+            "act": current.act,
+            "act_number": current.act_number,
+            "approved_on": current.approved_on,
+        }
+
     def __init__(self, *args, has_document=False, **kwargs):
         super().__init__(*args, **kwargs)
         if has_document:  # a new file replaces the stored one; none keeps it
@@ -128,7 +115,7 @@ class AssignmentFilterForm(forms.Form):
 class PlanChoiceForm(forms.Form):
     plan = forms.ModelChoiceField(
         label=_("План"),
-        queryset=selectors.Plan.objects.order_by("-resolution_date", "code"),
+        queryset=Plan.objects.order_by("-resolution_date", "code"),
         to_field_name="code",
         required=False,
         empty_label=None,

@@ -4,8 +4,6 @@ decisions (measure 1: at least once every half-year), and the akimats' regional 
 approved within a month of the Resolution)."""
 
 import datetime
-import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -15,26 +13,39 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import AgencyScopedQuerySet
-from reporting.models import end_of_day, private_storage
+from core.deadlines import end_of_day
+from core.models import StoredDocument
 
 
-def document_path(instance, filename):
-    # A random stored name; the user's file name is kept in `document_name` only.
-    return f"{instance.DOCUMENT_FOLDER}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+class CommissionDocument(StoredDocument):
+    """A meeting's protocol or the act approving a regional plan, stored as every document of
+    the portal is (core.models.StoredDocument) and downloaded only through a view that checks
+    who may read the record it belongs to."""
+
+    # Set by the record it is stored for (its DOCUMENT_FOLDER), before `store`.
+    folder = "documents"
+
+    class Meta:
+        verbose_name = _("документ комиссии")
+        verbose_name_plural = _("документы комиссий")
+
+    def storage_folder(self) -> str:
+        return self.folder
 
 
 class WithDocument(models.Model):
-    """One supporting document (a protocol, the act approving a plan), stored outside any public
-    folder and downloaded only through a view that checks who may read it."""
+    """A record with one document (a protocol, the approved regional plan)."""
 
     DOCUMENT_FOLDER = "documents"
 
-    document = models.FileField(
-        _("документ"), upload_to=document_path, storage=private_storage, blank=True
+    document = models.OneToOneField(
+        CommissionDocument,
+        verbose_name=_("документ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    document_name = models.CharField(_("имя файла"), max_length=255, blank=True)
-    document_type = models.CharField(_("тип файла"), max_length=100, blank=True)
-    document_size = models.PositiveBigIntegerField(_("размер файла, байт"), null=True, blank=True)
 
     class Meta:
         abstract = True

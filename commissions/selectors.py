@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
+from commissions import permissions
 from commissions.compliance import HalfYear, plan_half_years, regional_plans_due
 from commissions.models import (
     NATIONAL_COMMISSION,
@@ -61,7 +62,7 @@ def meeting_for_user(*, user, pk) -> CommissionMeeting:
     DoesNotExist otherwise: another akimat's commission is private). Three queries."""
     return (
         CommissionMeeting.objects.for_user(user)
-        .select_related("agency", "created_by", "updated_by")
+        .select_related("agency", "created_by", "updated_by", "document")
         .prefetch_related(
             Prefetch(
                 "decisions",
@@ -323,10 +324,55 @@ def regional_plan_rows(*, plan: Plan, user) -> list[RegionalPlanRow]:
     due = regional_plans_due(plan)
     plans = {
         r.agency_id: r
-        for r in RegionalPlan.objects.for_user(user).filter(plan=plan).select_related("updated_by")
+        for r in RegionalPlan.objects.for_user(user)
+        .filter(plan=plan)
+        .select_related("updated_by", "document")
     }
     return [RegionalPlanRow(agency, plans.get(agency.pk), due) for agency in akimats]
 
 
+@dataclass
+class RegionalPlanBoard:
+    rows: list[RegionalPlanRow]
+    due: datetime.date
+    can_record: bool  # the user's akimat is among the rows and records its own
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            state: sum(1 for row in self.rows if row.state == state)
+            for state in (ON_TIME, LATE, MISSING)
+        }
+
+
+def regional_plan_board(*, plan: Plan, user) -> RegionalPlanBoard:
+    """The regional plans' page: the rows `user` may see, the deadline, and whether it records
+    one of them."""
+    rows = regional_plan_rows(plan=plan, user=user)
+    can_record = permissions.is_akimat_filer(user) and any(
+        row.agency.pk == user.agency_id for row in rows
+    )
+    return RegionalPlanBoard(rows=rows, due=regional_plans_due(plan), can_record=can_record)
+
+
+def regional_plan_of(*, plan: Plan, agency: Agency) -> RegionalPlan | None:
+    """The akimat's regional plan for `plan`, with its document, or None."""
+    return RegionalPlan.objects.filter(plan=plan, agency=agency).select_related("document").first()
+
+
+def meeting_filter_choices(*, user) -> tuple[list[Agency], range]:
+    """The choices of the meetings' filter: the commissions (akimats) `user` may read, and the
+    years of the latest plan (and one more: МТСЗН's part of measure 1 runs into 2021)."""
+    plan = default_plan()
+    if plan is None:
+        return [], range(0)
+    akimats = plan_akimats(plan=plan)
+    if not user.reads_every_report:  # an officer's filter names only what it may read
+        akimats = [a for a in akimats if a.pk == user.agency_id]
+    return akimats, range(plan.start_year, plan.end_year + 2)
+
+
 def regional_plan_for_user(*, user, pk) -> RegionalPlan:
-    return RegionalPlan.objects.for_user(user).select_related("agency", "plan").get(pk=pk)
+    return (
+        RegionalPlan.objects.for_user(user).select_related("agency", "plan", "document").get(pk=pk)
+    )

@@ -1,27 +1,27 @@
 """Writes of the commissions' registers. Each function is one user action: it runs in a
-transaction, checks who may do it, and raises a ReportingError (changing nothing, storing no
-file) when refused."""
+transaction, checks who may do it, and raises ActionRefused (core.exceptions), changing nothing
+and storing no file, when refused."""
 
 import datetime
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from commissions import audit, permissions
 from commissions.models import (
+    CommissionDocument,
     CommissionMeeting,
     DecisionAssignment,
     ProtocolDecision,
     RegionalPlan,
 )
+from core.documents import files_removed_on_failure
+from core.exceptions import ActionRefused, PermissionRefused, refuse_nul
 from measures.models import Responsibility
-from reporting.documents import check_document, clean_filename
-from reporting.exceptions import PermissionRefused, ReportingError, refuse_nul
-from reporting.models import private_storage
 
 Action = audit.Action
 
@@ -29,13 +29,13 @@ Action = audit.Action
 def _required(value: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise ReportingError(message)
+        raise ActionRefused(message)
     return value
 
 
 def _not_in_future(day: datetime.date, message: str) -> None:
     if day > timezone.localdate():  # today in Kazakhstan
-        raise ReportingError(message)
+        raise ActionRefused(message)
 
 
 def _full_clean(obj) -> None:
@@ -43,28 +43,30 @@ def _full_clean(obj) -> None:
     try:
         obj.full_clean(validate_constraints=False)
     except ValidationError as error:
-        raise ReportingError(" ".join(error.messages)) from error
+        raise ActionRefused(" ".join(error.messages)) from error
 
 
 # Documents
 
 
-def _attach(obj, file) -> None:
-    """Check the document and store it on `obj` (not saved yet). Raises ReportingError naming
-    the file and what is wrong with it; nothing is stored then."""
-    try:
-        content_type = check_document(file)
-    except ValidationError as error:
-        raise ReportingError(" ".join(error.messages)) from error
-    obj.document_name = clean_filename(file.name)
-    obj.document_type = content_type
-    obj.document_size = file.size
-    obj.document.save(obj.document_name, file, save=False)
+def _store_document(obj, file, user) -> CommissionDocument | None:
+    """Store `file` as the record's new document (the record is not saved yet); returns the
+    document it replaces, which the caller deletes once the record is saved. ActionRefused
+    naming the file, and nothing stored, if it is not an accepted document."""
+    previous = obj.document
+    document = CommissionDocument(uploaded_by=user)
+    document.folder = obj.DOCUMENT_FOLDER
+    document.store(file)
+    document.save()
+    obj.document = document
+    return previous
 
 
-def _delete_after_commit(name: str) -> None:
-    if name:
-        transaction.on_commit(partial(private_storage.delete, name))
+def _delete_document(document: CommissionDocument | None) -> None:
+    """The row now; the file once the transaction commits."""
+    if document is not None:
+        document.delete()
+        document.delete_file_on_commit()
 
 
 def _save_row(obj, duplicate_message: str) -> None:
@@ -75,23 +77,16 @@ def _save_row(obj, duplicate_message: str) -> None:
         with transaction.atomic():
             obj.save()
     except IntegrityError:
-        raise ReportingError(duplicate_message) from None
+        raise ActionRefused(duplicate_message) from None
 
 
-def _save_with_document(obj, file, write) -> None:
-    """Store the new document (if any), then `write()` the rows and their audit event. A
-    failure at any step removes the new file; the file it replaces is deleted only once the
-    transaction commits."""
-    previous = obj.document.name if file is not None else ""
-    if file is not None:
-        _attach(obj, file)
-    try:
-        write()
-    except Exception:
-        if file is not None:
-            obj.document.delete(save=False)
-        raise
-    _delete_after_commit(previous)
+def _save_with_document(obj, file, user, write) -> None:
+    """Store the new document (if any), then `write()` the record and its audit event; the
+    document it replaces goes once that is done. Call it inside the change's transaction and
+    `files_removed_on_failure()`, which removes the new file if anything fails."""
+    replaced = _store_document(obj, file, user) if file is not None else None
+    write()
+    _delete_document(replaced)
 
 
 # Meetings
@@ -100,7 +95,7 @@ def _save_with_document(obj, file, write) -> None:
 def _meeting_fields(meeting, *, held_on, protocol_number, agenda) -> None:
     refuse_nul(protocol_number, agenda)
     if held_on is None:
-        raise ReportingError(_("Укажите дату заседания."))
+        raise ActionRefused(_("Укажите дату заседания."))
     _not_in_future(
         held_on,
         _("Дата заседания позже сегодняшней: записывают заседание, которое уже состоялось."),
@@ -113,14 +108,26 @@ def _meeting_fields(meeting, *, held_on, protocol_number, agenda) -> None:
 def _save_meeting(meeting, file, user, action) -> None:
     duplicate = _("Заседание с протоколом № %(number)s от %(day)s уже записано.") % {
         "number": meeting.protocol_number,
-        "day": meeting.held_on.strftime("%d.%m.%Y"),
+        "day": date_format(meeting.held_on, "d.m.Y"),
     }
 
     def write():
         _save_row(meeting, duplicate)
         audit.record_meeting(action, meeting, user)
 
-    _save_with_document(meeting, file, write)
+    _save_with_document(meeting, file, user, write)
+
+
+def require_meeting_recorder(*, user, agency: Agency | None) -> None:
+    """Refused unless `user` records the meetings of that commission: the interdepartmental
+    commission's (`agency` None) by its secretariat, a regional commission's by its akimat."""
+    if agency is None:
+        if not permissions.can_record_national(user):
+            raise PermissionRefused(
+                _("Заседания Межведомственной комиссии записывает её секретариат.")
+            )
+    elif not permissions.is_akimat_filer(user, agency):
+        raise PermissionRefused(_("Заседания региональной комиссии записывает её акимат."))
 
 
 def meeting_record(
@@ -129,14 +136,8 @@ def meeting_record(
     """Record a meeting of the interdepartmental commission (`agency` None: its secretariat
     does) or of an akimat's regional commission (the akimat's own people do), with its protocol
     as a document if given."""
-    if agency is None:
-        if not permissions.can_record_national(user):
-            raise PermissionRefused(
-                _("Заседания Межведомственной комиссии записывает её секретариат.")
-            )
-    elif not permissions.is_akimat_filer(user, agency):
-        raise PermissionRefused(_("Заседания региональной комиссии записывает её акимат."))
-    with transaction.atomic():
+    require_meeting_recorder(user=user, agency=agency)
+    with files_removed_on_failure(), transaction.atomic():
         meeting = CommissionMeeting(agency=agency, created_by=user, updated_by=user)
         _meeting_fields(meeting, held_on=held_on, protocol_number=protocol_number, agenda=agenda)
         _save_meeting(meeting, document, user, Action.MEETING_RECORDED)
@@ -151,7 +152,9 @@ def _locked_meeting(meeting) -> CommissionMeeting:
     )
 
 
-def _require_meeting_editor(user, meeting) -> None:
+def require_meeting_editor(*, user, meeting) -> None:
+    """Refused unless `user` may change the meeting and its decisions: whoever records that
+    commission's meetings."""
     if not permissions.can_edit_meeting(user, meeting):
         if meeting.is_national:
             raise PermissionRefused(
@@ -164,9 +167,9 @@ def meeting_update(
     *, meeting, user, held_on, protocol_number, agenda, document=None
 ) -> CommissionMeeting:
     """Correct a meeting; a new document replaces the protocol stored before."""
-    with transaction.atomic():
+    with files_removed_on_failure(), transaction.atomic():
         locked = _locked_meeting(meeting)
-        _require_meeting_editor(user, locked)
+        require_meeting_editor(user=user, meeting=locked)
         _meeting_fields(locked, held_on=held_on, protocol_number=protocol_number, agenda=agenda)
         locked.updated_by = user
         _save_meeting(locked, document, user, Action.MEETING_CHANGED)
@@ -178,11 +181,11 @@ def meeting_delete(*, meeting, user) -> None:
     reported on one of its decisions."""
     with transaction.atomic():
         locked = _locked_meeting(meeting)
-        _require_meeting_editor(user, locked)
+        require_meeting_editor(user=user, meeting=locked)
         if DecisionAssignment.objects.filter(
             decision__meeting=locked, completed_at__isnull=False
         ).exists():
-            raise ReportingError(
+            raise ActionRefused(
                 _(
                     "Ведомства уже отметили исполнение решений этого заседания: удалить его "
                     "нельзя. Исправьте запись."
@@ -190,7 +193,7 @@ def meeting_delete(*, meeting, user) -> None:
             )
         audit.record_meeting(Action.MEETING_DELETED, locked, user)
         locked.delete()
-        _delete_after_commit(locked.document.name)
+        _delete_document(locked.document)
 
 
 # Decisions
@@ -202,16 +205,16 @@ def _decision_fields(decision, meeting, *, number, text, due_date, agencies) -> 
     decision.text = _required(text, _("Укажите текст решения."))
     agencies = list(agencies or [])
     if not meeting.is_national and (agencies or due_date):
-        raise ReportingError(
+        raise ActionRefused(
             _(
                 "Ответственных ведомств и срок называют решения Межведомственной комиссии; "
                 "у решения региональной комиссии их нет."
             )
         )
     if agencies and due_date is None:
-        raise ReportingError(_("Укажите срок исполнения: решение поручено ведомствам."))
+        raise ActionRefused(_("Укажите срок исполнения: решение поручено ведомствам."))
     if due_date is not None and due_date < meeting.held_on:
-        raise ReportingError(_("Срок исполнения раньше даты заседания."))
+        raise ActionRefused(_("Срок исполнения раньше даты заседания."))
     decision.due_date = due_date
     return agencies
 
@@ -228,7 +231,7 @@ def decision_add(*, meeting, user, number, text, due_date=None, agencies=()) -> 
     is addressed to and its due date."""
     with transaction.atomic():
         locked = _locked_meeting(meeting)
-        _require_meeting_editor(user, locked)
+        require_meeting_editor(user=user, meeting=locked)
         decision = ProtocolDecision(meeting=locked, created_by=user, updated_by=user)
         agencies = _decision_fields(
             decision, locked, number=number, text=text, due_date=due_date, agencies=agencies
@@ -254,7 +257,7 @@ def decision_update(*, decision, user, number, text, due_date=None, agencies=())
     it."""
     with transaction.atomic():
         locked = _locked_decision(decision)
-        _require_meeting_editor(user, locked.meeting)
+        require_meeting_editor(user=user, meeting=locked.meeting)
         agencies = _decision_fields(
             locked, locked.meeting, number=number, text=text, due_date=due_date, agencies=agencies
         )
@@ -262,7 +265,7 @@ def decision_update(*, decision, user, number, text, due_date=None, agencies=())
         current = {a.agency_id: a for a in locked.assignments.select_related("agency")}
         done_removed = [a for pk, a in current.items() if pk not in wanted and a.is_done]
         if done_removed:
-            raise ReportingError(
+            raise ActionRefused(
                 _("%(agency)s уже отметило исполнение: его нельзя снять с поручения.")
                 % {"agency": done_removed[0].agency}
             )
@@ -285,9 +288,9 @@ def decision_update(*, decision, user, number, text, due_date=None, agencies=())
 def decision_delete(*, decision, user) -> None:
     with transaction.atomic():
         locked = _locked_decision(decision)
-        _require_meeting_editor(user, locked.meeting)
+        require_meeting_editor(user=user, meeting=locked.meeting)
         if locked.assignments.filter(completed_at__isnull=False).exists():
-            raise ReportingError(
+            raise ActionRefused(
                 _("Ведомства уже отметили исполнение этого решения: удалить его нельзя.")
             )
         audit.record_decision(Action.DECISION_DELETED, locked, user)
@@ -313,7 +316,7 @@ def assignment_complete(*, assignment, user, note: str) -> DecisionAssignment:
                 _("Исполнение поручения отмечает ведомство, которому оно дано.")
             )
         if locked.is_done:
-            raise ReportingError(_("Исполнение этого поручения уже отмечено."))
+            raise ActionRefused(_("Исполнение этого поручения уже отмечено."))
         locked.note = _required(note, _("Напишите, что сделано по поручению."))
         locked.completed_at = timezone.now()
         locked.completed_by = user
@@ -331,7 +334,7 @@ def assignment_reopen(*, assignment, user) -> DecisionAssignment:
                 _("Снять отметку может ведомство, которому дано поручение, или секретариат МВК.")
             )
         if not locked.is_done:
-            raise ReportingError(_("Исполнение этого поручения не отмечено."))
+            raise ActionRefused(_("Исполнение этого поручения не отмечено."))
         audit.record_assignment(Action.ASSIGNMENT_REOPENED, locked, user)
         locked.completed_at = locked.completed_by = None
         locked.note = ""
@@ -342,23 +345,29 @@ def assignment_reopen(*, assignment, user) -> DecisionAssignment:
 # Regional plans
 
 
+def require_regional_plan_filer(*, user, agency: Agency | None = None) -> None:
+    """Refused unless `user` records the regional plan of an akimat (of `agency`, if given): its
+    own people do."""
+    if not permissions.is_akimat_filer(user, agency):
+        raise PermissionRefused(_("Региональный план записывает акимат, который его утвердил."))
+
+
 def regional_plan_record(
     *, plan, agency, user, act, act_number, approved_on, document=None
 ) -> RegionalPlan:
     """Record (or correct) the akimat's regional plan approved under clause 2: the act that
     approved it, its number and date, and the document (required the first time)."""
-    if not permissions.is_akimat_filer(user, agency):
-        raise PermissionRefused(_("Региональный план записывает акимат, который его утвердил."))
+    require_regional_plan_filer(user=user, agency=agency)
     if not Responsibility.objects.filter(measure__plan=plan, agency=agency).exists():
-        raise ReportingError(
+        raise ActionRefused(
             _("%(agency)s не исполняет этот план: регионального плана к нему не требуется.")
             % {"agency": agency}
         )
     refuse_nul(act, act_number)
     if approved_on is None:
-        raise ReportingError(_("Укажите дату утверждения регионального плана."))
+        raise ActionRefused(_("Укажите дату утверждения регионального плана."))
     _not_in_future(approved_on, _("Дата утверждения позже сегодняшней."))
-    with transaction.atomic():
+    with files_removed_on_failure(), transaction.atomic():
         regional_plan = (
             RegionalPlan.objects.select_for_update().filter(plan=plan, agency=agency).first()
         )
@@ -370,7 +379,7 @@ def regional_plan_record(
         regional_plan.approved_on = approved_on
         regional_plan.updated_by = user
         if created and document is None:
-            raise ReportingError(_("Приложите документ: утверждённый региональный план."))
+            raise ActionRefused(_("Приложите документ: утверждённый региональный план."))
 
         def write():
             _save_row(regional_plan, _("Региональный план акимата уже записан: обновите страницу."))
@@ -380,5 +389,5 @@ def regional_plan_record(
                 user,
             )
 
-        _save_with_document(regional_plan, document, write)
+        _save_with_document(regional_plan, document, user, write)
     return regional_plan

@@ -1,7 +1,13 @@
+"""Pages of the commissions' registers. Each view reads through a selector scoped to the user or
+calls one service; the services decide who may record what (core.views.attempt shows their
+refusals)."""
+
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,9 +25,8 @@ from commissions.forms import (
     RegionalPlanForm,
 )
 from commissions.models import CommissionMeeting, DecisionAssignment, ProtocolDecision, RegionalPlan
+from core.views import attempt, download
 from measures.models import Plan
-from reporting.documents import open_stored
-from reporting.exceptions import ReportingError, forbid_if_not_allowed
 
 
 def _get_meeting_for_user(user, pk) -> CommissionMeeting:
@@ -71,13 +76,7 @@ def _commission_of(user):
 def meeting_list(request):
     """The register of meetings the user may read, with filters by commission and year."""
     user = request.user
-    plan = selectors.default_plan()
-    akimats, years = [], []
-    if plan is not None:
-        akimats = selectors.plan_akimats(plan=plan)
-        years = range(plan.start_year, plan.end_year + 2)  # МТСЗН's measure 1 runs into 2021
-    if not user.reads_every_report:  # an officer's filter names only what it may read
-        akimats = [a for a in akimats if a.pk == user.agency_id]
+    akimats, years = selectors.meeting_filter_choices(user=user)
     form = MeetingFilterForm(request.GET or None, akimats=akimats, years=years)
     filters = form.cleaned_data if form.is_valid() else {}
     can_record, commission = _commission_of(user)
@@ -93,9 +92,14 @@ def meeting_list(request):
     return render(request, "commissions/meeting_list.html", context)
 
 
-def _meeting_form_page(request, form, *, meeting=None, agency=None, status=200):
+def _form_status(request) -> int:
+    """A form shown again after a POST was refused: 400; a form asked for: 200."""
+    return 400 if request.method == "POST" else 200
+
+
+def _meeting_form_page(request, form, *, meeting=None, agency=None):
     context = {"form": form, "meeting": meeting, "agency": agency}
-    return render(request, "commissions/meeting_form.html", context, status=status)
+    return render(request, "commissions/meeting_form.html", context, status=_form_status(request))
 
 
 @login_required
@@ -107,34 +111,13 @@ def meeting_create(request):
         )
     form = MeetingForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        meeting = _attempt(
-            form,
-            lambda: services.meeting_record(user=request.user, agency=agency, **form.cleaned_data),
+        record = partial(
+            services.meeting_record, user=request.user, agency=agency, **form.cleaned_data
         )
-        if meeting:
+        if (outcome := attempt(request, record, form=form)).ok:
             messages.success(request, _("Заседание записано."))
-            return redirect(meeting)
-    status = 400 if request.method == "POST" else 200
-    return _meeting_form_page(request, form, agency=agency, status=status)
-
-
-def _attempt(form, action):
-    """What the service `action()` returns; None if it refused, with its reason among the form's
-    errors (a refusal for who the user is: a 403), or if a document could not be written."""
-    try:
-        return action()
-    except ReportingError as error:
-        forbid_if_not_allowed(error)
-        form.add_error(None, str(error))
-    except OSError:  # a full disk, or the documents folder not writable: nothing was recorded
-        form.add_error(
-            None,
-            _(
-                "Документ не удалось сохранить на сервере. Ничего не изменено; попробуйте позже "
-                "или сообщите администратору."
-            ),
-        )
-    return None
+            return redirect(outcome.result)
+    return _meeting_form_page(request, form, agency=agency)
 
 
 @login_required
@@ -153,11 +136,15 @@ def _meeting_page(request, meeting, *, decision_form=None, status=200):
     return render(request, "commissions/meeting_detail.html", context, status=status)
 
 
+def _require_editor(request, meeting) -> None:
+    """A 403 unless the user may change the meeting (the service's rule), before a form shows."""
+    attempt(request, partial(services.require_meeting_editor, user=request.user, meeting=meeting))
+
+
 @login_required
 def meeting_edit(request, pk):
     meeting = _get_meeting_for_user(request.user, pk)
-    if not permissions.can_edit_meeting(request.user, meeting):
-        raise PermissionDenied(_("Изменять заседание может тот, кто его записывает."))
+    _require_editor(request, meeting)
     initial = {
         "held_on": meeting.held_on,
         "protocol_number": meeting.protocol_number,
@@ -165,28 +152,22 @@ def meeting_edit(request, pk):
     }
     form = MeetingForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
-            form,
-            lambda: services.meeting_update(
-                meeting=meeting, user=request.user, **form.cleaned_data
-            ),
+        update = partial(
+            services.meeting_update, meeting=meeting, user=request.user, **form.cleaned_data
         )
-        if saved:
+        if attempt(request, update, form=form).ok:
             messages.success(request, _("Заседание сохранено."))
             return redirect(meeting)
-    status = 400 if request.method == "POST" else 200
-    return _meeting_form_page(request, form, meeting=meeting, agency=meeting.agency, status=status)
+    return _meeting_form_page(request, form, meeting=meeting, agency=meeting.agency)
 
 
 @login_required
 @require_POST
 def meeting_delete(request, pk):
     meeting = _get_meeting_for_user(request.user, pk)
-    try:
-        services.meeting_delete(meeting=meeting, user=request.user)
-    except ReportingError as error:
-        forbid_if_not_allowed(error)
-        messages.error(request, str(error))
+    if not attempt(
+        request, partial(services.meeting_delete, meeting=meeting, user=request.user)
+    ).ok:
         return redirect(meeting)
     messages.success(request, _("Заседание удалено."))
     return redirect("meeting_list")
@@ -195,11 +176,10 @@ def meeting_delete(request, pk):
 def _download(obj, user):
     if not obj.document:
         raise Http404(_("Документ не загружен."))
-    handle = open_stored(obj.document)
+    document = obj.document
+    handle = document.open_for_download()
     audit.record_download(obj, user)
-    return FileResponse(
-        handle, as_attachment=True, filename=obj.document_name, content_type=obj.document_type
-    )
+    return download(handle, filename=document.original_name, content_type=document.content_type)
 
 
 @login_required
@@ -214,14 +194,11 @@ def meeting_document(request, pk):
 @require_POST
 def decision_add(request, pk):
     meeting = _get_meeting_for_user(request.user, pk)
-    if not permissions.can_edit_meeting(request.user, meeting):
-        raise PermissionDenied(_("Решения записывает тот, кто записывает заседание."))
+    _require_editor(request, meeting)
     form = DecisionForm(request.POST, meeting=meeting)
-    if form.is_valid() and _attempt(
-        form,
-        # A regional commission's form has no due date and agencies: the service's defaults.
-        lambda: services.decision_add(meeting=meeting, user=request.user, **form.cleaned_data),
-    ):
+    # A regional commission's form has no due date and agencies: the service's defaults.
+    add = partial(services.decision_add, meeting=meeting, user=request.user)
+    if form.is_valid() and attempt(request, partial(add, **form.cleaned_data), form=form).ok:
         messages.success(request, _("Решение записано."))
         return redirect(f"{meeting.get_absolute_url()}#decisions")
     return _meeting_page(request, meeting, decision_form=form, status=400)
@@ -231,8 +208,7 @@ def decision_add(request, pk):
 def decision_edit(request, pk):
     decision = _get_decision_for_user(request.user, pk)
     meeting = decision.meeting
-    if not permissions.can_edit_meeting(request.user, meeting):
-        raise PermissionDenied(_("Решения изменяет тот, кто записывает заседание."))
+    _require_editor(request, meeting)
     initial = {
         "number": decision.number,
         "text": decision.text,
@@ -240,33 +216,24 @@ def decision_edit(request, pk):
         "agencies": list(decision.agencies.all()),
     }
     form = DecisionForm(request.POST or None, initial=initial, meeting=meeting)
+    update = partial(services.decision_update, decision=decision, user=request.user)
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
-            form,
-            lambda: services.decision_update(
-                decision=decision, user=request.user, **form.cleaned_data
-            ),
-        )
+        and attempt(request, partial(update, **form.cleaned_data), form=form).ok
     ):
         messages.success(request, _("Решение сохранено."))
         return redirect(f"{meeting.get_absolute_url()}#decisions")
-    status = 400 if request.method == "POST" else 200
     context = {"form": form, "decision": decision, "meeting": meeting}
-    return render(request, "commissions/decision_form.html", context, status=status)
+    return render(request, "commissions/decision_form.html", context, status=_form_status(request))
 
 
 @login_required
 @require_POST
 def decision_delete(request, pk):
     decision = _get_decision_for_user(request.user, pk)
-    try:
-        services.decision_delete(decision=decision, user=request.user)
-    except ReportingError as error:
-        forbid_if_not_allowed(error)
-        messages.error(request, str(error))
-    else:
+    delete = partial(services.decision_delete, decision=decision, user=request.user)
+    if attempt(request, delete).ok:
         messages.success(request, _("Решение удалено."))
     return redirect(f"{decision.meeting.get_absolute_url()}#decisions")
 
@@ -299,15 +266,14 @@ def assignment_list(request):
 @require_POST
 def assignment_complete(request, pk):
     assignment = get_object_or_404(DecisionAssignment, pk=pk, decision__meeting__agency=None)
-    try:
-        # The service checks who answers and that the note says something.
-        services.assignment_complete(
-            assignment=assignment, user=request.user, note=request.POST.get("note", "")
-        )
-    except ReportingError as error:
-        forbid_if_not_allowed(error)
-        messages.error(request, str(error))
-    else:
+    # The service checks who answers and that the note says something.
+    complete = partial(
+        services.assignment_complete,
+        assignment=assignment,
+        user=request.user,
+        note=request.POST.get("note", ""),
+    )
+    if attempt(request, complete).ok:
         messages.success(request, _("Исполнение поручения отмечено."))
     return redirect(_back(request, reverse("assignment_list")))
 
@@ -316,12 +282,8 @@ def assignment_complete(request, pk):
 @require_POST
 def assignment_reopen(request, pk):
     assignment = get_object_or_404(DecisionAssignment, pk=pk, decision__meeting__agency=None)
-    try:
-        services.assignment_reopen(assignment=assignment, user=request.user)
-    except ReportingError as error:
-        forbid_if_not_allowed(error)
-        messages.error(request, str(error))
-    else:
+    reopen = partial(services.assignment_reopen, assignment=assignment, user=request.user)
+    if attempt(request, reopen).ok:
         messages.success(request, _("Отметка об исполнении снята."))
     return redirect(_back(request, reverse("assignment_list")))
 
@@ -358,19 +320,15 @@ def regional_plan_list(request):
     or missing. An akimat's officers see and record their own."""
     user = request.user
     plan, plan_form = _plan_from_request(request)
-    rows = selectors.regional_plan_rows(plan=plan, user=user)
+    board = selectors.regional_plan_board(plan=plan, user=user)
     context = {
         "plan": plan,
         "plan_form": plan_form,
         "show_plan_choice": user.reads_every_report and Plan.objects.count() > 1,
-        "rows": rows,
-        "due": regional_plans_due(plan),
-        "counts": {
-            state: sum(1 for row in rows if row.state == state)
-            for state in (selectors.ON_TIME, selectors.LATE, selectors.MISSING)
-        },
-        "can_record": permissions.is_akimat_filer(user)
-        and any(row.agency.pk == user.agency_id for row in rows),
+        "rows": board.rows,
+        "due": board.due,
+        "counts": board.counts,
+        "can_record": board.can_record,
     }
     return render(request, "commissions/regional_plan_list.html", context)
 
@@ -380,42 +338,32 @@ def regional_plan_edit(request, plan_code):
     """The user's akimat records (or corrects) its regional plan for the plan."""
     plan = get_object_or_404(Plan, code=plan_code)
     user = request.user
-    if not permissions.is_akimat_filer(user):
-        raise PermissionDenied(_("Региональный план записывает акимат, который его утвердил."))
-    agency = user.agency
-    current = RegionalPlan.objects.filter(plan=plan, agency=agency).first()
-    initial = (
-        {"act": current.act, "act_number": current.act_number, "approved_on": current.approved_on}
-        if current
-        else {}
-    )
+    attempt(request, partial(services.require_regional_plan_filer, user=user))
+    current = selectors.regional_plan_of(plan=plan, agency=user.agency)
     form = RegionalPlanForm(
         request.POST or None,
         request.FILES or None,
-        initial=initial,
+        initial=RegionalPlanForm.initial_from(current),
         has_document=bool(current and current.document),
     )
+    record = partial(services.regional_plan_record, plan=plan, agency=user.agency, user=user)
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
-            form,
-            lambda: services.regional_plan_record(
-                plan=plan, agency=agency, user=user, **form.cleaned_data
-            ),
-        )
+        and attempt(request, partial(record, **form.cleaned_data), form=form).ok
     ):
         messages.success(request, _("Региональный план записан."))
         return redirect(f"{reverse('regional_plan_list')}?plan={plan.code}")
-    status = 400 if request.method == "POST" else 200
     context = {
         "form": form,
         "plan": plan,
-        "agency": agency,
+        "agency": user.agency,
         "current": current,
         "due": regional_plans_due(plan),
     }
-    return render(request, "commissions/regional_plan_form.html", context, status=status)
+    return render(
+        request, "commissions/regional_plan_form.html", context, status=_form_status(request)
+    )
 
 
 @login_required

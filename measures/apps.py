@@ -6,3 +6,8 @@ class MeasuresConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "measures"
     verbose_name = _("План мероприятий")
+
+    def ready(self):
+        from measures import pages
+
+        pages.register_all()

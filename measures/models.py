@@ -81,7 +81,13 @@ class Section(models.Model):
     natural_key.dependencies = ["measures.plan"]
 
 
-class MeasureManager(models.Manager):
+class MeasureQuerySet(models.QuerySet):
+    def reported_in(self, year: int):
+        """The measures reported on for `year`: within their reporting years."""
+        return self.filter(first_year__lte=year, last_year__gte=year)
+
+
+class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
     def get_by_natural_key(self, plan_code, number):
         return self.get(plan__code=plan_code, number=number)
 
@@ -192,7 +198,18 @@ class Measure(models.Model):
         return range(self.first_year, self.last_year + 1)
 
 
-class ResponsibilityManager(models.Manager):
+class ResponsibilityQuerySet(models.QuerySet):
+    def in_force(self, year: int):
+        """The responsibilities in force in `year`: within the executor's own years and the
+        measure's reporting years. `Responsibility.years` is the same rule for a loaded row."""
+        return self.filter(
+            Q(measure__first_year__lte=year, measure__last_year__gte=year)
+            & (Q(first_year__isnull=True) | Q(first_year__lte=year))
+            & (Q(last_year__isnull=True) | Q(last_year__gte=year))
+        )
+
+
+class ResponsibilityManager(models.Manager.from_queryset(ResponsibilityQuerySet)):
     def get_by_natural_key(self, plan_code, measure_number, agency_code):
         return self.get(
             measure__plan__code=plan_code, measure__number=measure_number, agency__code=agency_code
@@ -295,7 +312,8 @@ class Responsibility(models.Model):
 
     @property
     def years(self):
-        """The years this executor reports for: its own years within the measure's."""
+        """The years this executor reports for: its own years within the measure's (the rule
+        of `Responsibility.objects.in_force`, for a row already loaded)."""
         first = max(self.first_year or self.measure.first_year, self.measure.first_year)
         last = min(self.last_year or self.measure.last_year, self.measure.last_year)
         return range(first, last + 1)

@@ -2,10 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from core import pages
 from measures import selectors
 from measures.forms import PlanFilterForm
 from measures.models import Measure, Plan
-from reporting.selectors import measure_summary_items
 
 
 @login_required
@@ -41,6 +41,7 @@ def measure_detail(request, code, number):
     context = {
         "plan": plan,
         "measure": measure,
-        "summary_items": measure_summary_items(measure=measure, user=request.user),
+        # The years of the summary come from reporting (core.pages).
+        **pages.page_context("measure", user=request.user, measure=measure),
     }
     return render(request, "measures/measure_detail.html", context)

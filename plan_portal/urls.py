@@ -23,6 +23,7 @@ urlpatterns = [
     path("commissions/", include("commissions.urls")),
     path("", include("measures.urls")),
     path("", include("reporting.urls")),
+    path("", include("reporting.summaries.urls")),
 ]
 
 if settings.BENCHMARK_FLOOR:  # benchmarks/run only (benchmarks/README.md)

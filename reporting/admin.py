@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from reporting.models import AnnualReport, Attachment, ReportEntry, ReportingCycle, ReviewComment
 
 
@@ -10,20 +11,6 @@ class ReportingCycleAdmin(admin.ModelAdmin):
     list_select_related = ("plan", "coordinator")
     search_fields = ("plan__code", "plan__title", "coordinator__code", "coordinator__abbreviation")
     autocomplete_fields = ("coordinator",)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Reports (and the commissions' registers) change only through the portal's services, which
-    check who may do what and keep the history; the admin shows them and changes nothing."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReportEntryInline(admin.TabularInline):

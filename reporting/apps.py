@@ -6,3 +6,8 @@ class ReportingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reporting"
     verbose_name = _("Отчётность")
+
+    def ready(self):
+        from reporting.summaries import pages
+
+        pages.register_all()

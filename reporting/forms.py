@@ -1,31 +1,9 @@
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from reporting.documents import ALLOWED_LABEL, check_document
-from reporting.models import AnnualReport, ReportEntry, ReportingCycle, SummaryItem
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field (Django's documented recipe)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single_clean = super().clean
-        if isinstance(data, list | tuple):
-            return [single_clean(item, initial) for item in data]
-        return [single_clean(data, initial)] if data else []
+from core.forms import DocumentsField
+from reporting.models import AnnualReport, ReportEntry, ReportingCycle
 
 
 class EntryForm(forms.Form):
@@ -40,37 +18,17 @@ class EntryForm(forms.Form):
         required=False,
         help_text=_("Что сделано за отчётный год: мероприятия, результаты, цифры."),
     )
-    documents = MultipleFileField(
-        label=_("Подтверждающие документы"),
-        required=False,
-        # format_lazy: `%` on a lazy string would translate it once, at import.
-        help_text=format_lazy(_("{types}, не больше 20 МБ каждый."), types=ALLOWED_LABEL),
-    )
+    documents = DocumentsField(label=_("Подтверждающие документы"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def clean_documents(self):
-        files = self.cleaned_data["documents"]
-        errors = []
-        for file in files:
-            try:
-                check_document(file)
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return files
 
 
 class ReviewForm(forms.Form):
+    # Whether the action needs a comment (a return, a reopening) is the service's rule.
     comment = forms.CharField(
         label=_("Комментарий"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
-
-    def __init__(self, *args, comment_required=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["comment"].required = comment_required
 
 
 class VoluntaryEntryForm(forms.Form):
@@ -103,20 +61,4 @@ class ReportFilterForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("Все"),
-    )
-
-
-class SummaryItemForm(forms.Form):
-    status = forms.ChoiceField(label=_("Статус"), choices=SummaryItem.Status.choices)
-    text = forms.CharField(
-        label=_("Информация о ходе исполнения"),
-        widget=forms.Textarea(attrs={"rows": 16}),
-        required=False,
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class SummaryGenerateForm(forms.Form):
-    overwrite = forms.BooleanField(
-        label=_("Перезаписать и строки, изменённые вручную"), required=False
     )

@@ -1,12 +1,7 @@
 import datetime
-import os
-import uuid
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -14,35 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agencies.models import AgencyScopedQuerySet
+from core.deadlines import end_of_day
+from core.models import EditedByPeople, StoredDocument
+from core.storage import private_storage
 from measures.models import YEAR_VALIDATORS
-
-
-class PrivateStorage(FileSystemStorage):
-    """Supporting documents: outside STATIC_ROOT and any web server's folder, no public URL;
-    they are served only through the download view, which checks who may read the report."""
-
-    # Read from settings on each use, so tests (and a changed setting) point it elsewhere.
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise NotImplementedError("Documents have no public URL; use the download view.")
-
-
-private_storage = PrivateStorage()
-
-
-def end_of_day(day: datetime.date) -> datetime.datetime:
-    """The first instant after `day` ends in Kazakhstan: a thing is on time if it is before."""
-    # zoneinfo, not a fixed offset: Asia/Almaty was UTC+6 until 1 March 2024, UTC+5 since.
-    return datetime.datetime.combine(
-        day + datetime.timedelta(days=1), datetime.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE)
-    )
 
 
 class ReportingCycleManager(models.Manager):
@@ -128,6 +98,13 @@ class ReportingCycle(models.Model):
         return end_of_day(self.summary_deadline)
 
 
+class AnnualReportQuerySet(AgencyScopedQuerySet):
+    def counted(self):
+        """The reports in the coordinator's hands: submitted or accepted. Only these count in the
+        summary, as "presented" on the dashboard and as done for the reminders."""
+        return self.filter(state__in=AnnualReport.COUNTED_STATES)
+
+
 class AnnualReport(models.Model):
     """An agency's report on its measures for one reporting cycle."""
 
@@ -136,6 +113,8 @@ class AnnualReport(models.Model):
         SUBMITTED = "submitted", _("Представлен")
         RETURNED = "returned", _("Возвращён на доработку")
         ACCEPTED = "accepted", _("Принят")
+
+    COUNTED_STATES = (State.SUBMITTED, State.ACCEPTED)
 
     cycle = models.ForeignKey(
         ReportingCycle,
@@ -191,7 +170,7 @@ class AnnualReport(models.Model):
 
     history = HistoricalRecords()
     # The reports `user` may read: `AnnualReport.objects.for_user(user)`.
-    objects = AgencyScopedQuerySet.as_manager()
+    objects = AnnualReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("годовой отчёт")
@@ -220,24 +199,9 @@ class AnnualReport(models.Model):
     def is_editable(self):
         return self.state in (self.State.DRAFT, self.State.RETURNED) and not self.is_locked
 
-
-class EditedByPeople(models.Model):
-    """A row people edit in the portal: who saved it last, when, and its version. A save based on
-    an older version is refused, never overwrites (services._claim_version)."""
-
-    version = models.PositiveIntegerField(_("версия"), default=1)
-    updated_at = models.DateTimeField(_("изменена"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("изменил"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-    class Meta:
-        abstract = True
+    @property
+    def is_counted(self):
+        return self.state in self.COUNTED_STATES
 
 
 class ReportEntry(EditedByPeople):
@@ -283,12 +247,7 @@ class ReportEntry(EditedByPeople):
         return reverse("entry_edit", args=[self.report_id, self.pk])
 
 
-def attachment_path(instance, filename):
-    # The stored name is random: the user's file name is kept in `original_name` only.
-    return f"reports/{instance.entry.report_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
-
-
-class Attachment(models.Model):
+class Attachment(StoredDocument):
     """A supporting document of an entry, stored outside any public folder."""
 
     entry = models.ForeignKey(
@@ -297,28 +256,17 @@ class Attachment(models.Model):
         on_delete=models.CASCADE,
         related_name="attachments",
     )
-    file = models.FileField(_("файл"), upload_to=attachment_path, storage=private_storage)
-    original_name = models.CharField(_("имя файла"), max_length=255)
-    content_type = models.CharField(_("тип"), max_length=100)
-    size = models.PositiveBigIntegerField(_("размер, байт"))
-    uploaded_at = models.DateTimeField(_("загружен"), auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("загрузил"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("документ")
         verbose_name_plural = _("документы")
         ordering = ["entry", "uploaded_at", "pk"]
 
-    def __str__(self):
-        return self.original_name
-
     def get_absolute_url(self):
         return reverse("attachment_download", args=[self.pk])
+
+    def storage_folder(self) -> str:
+        return f"reports/{self.entry.report_id}"
 
 
 class ReviewComment(models.Model):

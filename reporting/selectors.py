@@ -3,10 +3,11 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from agencies.models import Agency
+from core.deadlines import days_left
 from measures.models import Measure, Responsibility
 from reporting.models import AnnualReport, Attachment, ReportEntry, ReportingCycle, ReviewComment
 
@@ -15,9 +16,8 @@ def expected_measures(*, cycle: ReportingCycle, agency) -> list[Measure]:
     """The measures `agency` must report on for `cycle`: those it answers for in that year,
     within the years the measure is reported. Headings have no executors, so no entry."""
     responsibilities = (
-        Responsibility.objects.filter(
-            _active_in(cycle.year), agency=agency, measure__plan_id=cycle.plan_id
-        )
+        Responsibility.objects.in_force(cycle.year)
+        .filter(agency=agency, measure__plan_id=cycle.plan_id)
         .select_related("measure")
         .order_by("measure__position")
     )
@@ -26,14 +26,9 @@ def expected_measures(*, cycle: ReportingCycle, agency) -> list[Measure]:
 
 def open_measures_to_add(*, report: AnnualReport) -> QuerySet[Measure]:
     """Measures open to interested bodies that the report may still take up of its own accord."""
-    year = report.cycle.year
     return (
-        Measure.objects.filter(
-            plan_id=report.cycle.plan_id,
-            open_to_interested=True,
-            first_year__lte=year,
-            last_year__gte=year,
-        )
+        Measure.objects.reported_in(report.cycle.year)
+        .filter(plan_id=report.cycle.plan_id, open_to_interested=True)
         .exclude(entries__report=report)
         .order_by("position")
     )
@@ -48,7 +43,7 @@ class CycleStatus:
     @property
     def days_left(self) -> int:
         """Days from today (in Kazakhstan) to the deadline day; negative once it has passed."""
-        return (self.cycle.submission_deadline - timezone.localdate()).days
+        return days_left(self.cycle.submission_deadline)
 
     @property
     def days_overdue(self) -> int:
@@ -136,6 +131,15 @@ def entry_for_report(*, report: AnnualReport, pk) -> ReportEntry:
     )
 
 
+def next_entry(*, entry: ReportEntry) -> ReportEntry | None:
+    """The report's entry after `entry` in plan order ("save and go to the next")."""
+    return (
+        entry.report.entries.filter(measure__position__gt=entry.measure.position)
+        .order_by("measure__position")
+        .first()
+    )
+
+
 def attachment_for_user(*, user, pk) -> Attachment:
     """The document if `user` may read its report; Attachment.DoesNotExist otherwise."""
     return Attachment.objects.select_related(
@@ -194,139 +198,15 @@ def report_history(*, report: AnnualReport) -> list[Change]:
     return changes
 
 
-def _active_in(year):
-    """Responsibilities in force in `year`, within the measure's reporting years."""
-    return (
-        Q(measure__first_year__lte=year, measure__last_year__gte=year)
-        & (Q(first_year__isnull=True) | Q(first_year__lte=year))
-        & (Q(last_year__isnull=True) | Q(last_year__gte=year))
-    )
-
-
-def cycle_responsibilities(*, cycle: ReportingCycle) -> list[Responsibility]:
-    """Every executor's responsibility in force in the cycle's year, in plan order."""
-    return list(
-        Responsibility.objects.filter(_active_in(cycle.year), measure__plan_id=cycle.plan_id)
-        .select_related("agency", "measure")
-        .order_by("measure__position", "position")
-    )
-
-
-def cycle_responsible_pairs(*, cycle: ReportingCycle) -> set[tuple[int, int]]:
-    """(agency id, measure id) of every responsibility in force in the cycle's year: the
-    dashboard's matrix needs no more than that of its hundreds of rows. One query."""
-    return set(
-        Responsibility.objects.filter(_active_in(cycle.year), measure__plan_id=cycle.plan_id)
-        .values_list("agency_id", "measure_id")
-        .order_by()
-    )
-
-
-def cycle_expected_agencies(*, cycle: ReportingCycle) -> list:
+def cycle_expected_agencies(*, cycle: ReportingCycle) -> list[Agency]:
     """The agencies expected to report for the cycle: those fixed when its summary was first
     generated, or else those with at least one measure in force that year. One query."""
-    from agencies.models import Agency
-
     if cycle.expected_fixed_at:
         agencies = cycle.expected_agencies.all()
     else:
         agencies = Agency.objects.filter(
-            pk__in=Responsibility.objects.filter(
-                _active_in(cycle.year), measure__plan_id=cycle.plan_id
-            ).values("agency_id")
+            pk__in=Responsibility.objects.in_force(cycle.year)
+            .filter(measure__plan_id=cycle.plan_id)
+            .values("agency_id")
         )
     return list(agencies.order_by("kind", "name"))
-
-
-def cycle_reportable_measures(*, cycle: ReportingCycle) -> list[Measure]:
-    """The measures reported on in the cycle's year: not headings, and with an executor."""
-    return list(
-        Measure.objects.filter(
-            pk__in=Responsibility.objects.filter(
-                _active_in(cycle.year), measure__plan_id=cycle.plan_id
-            ).values("measure_id")
-        )
-        .select_related("section", "parent")
-        .order_by("position")
-    )
-
-
-@dataclass
-class ConsolidationLine:
-    measure: Measure
-    status: str
-    text: str
-    parts: list  # consolidation.Part, for showing the entries beside the summary's line
-
-    @property
-    def status_label(self):
-        from reporting.models import SummaryItem
-
-        return SummaryItem.Status(self.status).label
-
-
-def consolidation_lines(*, cycle: ReportingCycle) -> list[ConsolidationLine]:
-    """For each measure reported on in the cycle's year: the agencies' entries in the order of
-    the plan's executors (then voluntary ones), the status and the text they consolidate to.
-    Counts reports submitted or accepted, and only the agencies expected for the cycle.
-    Four queries, whatever the size of the plan."""
-    from reporting.consolidation import Part, consolidated_status, consolidated_text
-
-    expected = {a.pk for a in cycle_expected_agencies(cycle=cycle)}
-    responsibilities = [r for r in cycle_responsibilities(cycle=cycle) if r.agency_id in expected]
-    entries = (
-        ReportEntry.objects.filter(
-            report__cycle=cycle,
-            report__state__in=[AnnualReport.State.SUBMITTED, AnnualReport.State.ACCEPTED],
-        )
-        .select_related("report__agency")
-        .order_by("report__agency__name")
-    )
-    by_key = {(e.measure_id, e.report.agency_id): e for e in entries}
-    executors, measures = {}, {}
-    for r in responsibilities:
-        executors.setdefault(r.measure_id, []).append(r.agency)
-        measures[r.measure_id] = r.measure
-    lines = []
-    for measure_id, agencies in executors.items():
-        parts = [Part(agency, by_key.get((measure_id, agency.pk))) for agency in agencies]
-        named = {a.pk for a in agencies}
-        parts += [
-            Part(e.report.agency, e, voluntary=True)
-            for (m_id, agency_id), e in by_key.items()
-            if m_id == measure_id and agency_id not in named
-        ]
-        status = consolidated_status(
-            [p.entry.status if p.entry else None for p in parts if not p.voluntary]
-        )
-        lines.append(
-            ConsolidationLine(measures[measure_id], status, consolidated_text(parts), parts)
-        )
-    return sorted(lines, key=lambda line: line.measure.position)
-
-
-def consolidation_line(*, cycle: ReportingCycle, measure: Measure) -> ConsolidationLine | None:
-    """The consolidation of one measure (for the summary's edit page)."""
-    return next(
-        (line for line in consolidation_lines(cycle=cycle) if line.measure.pk == measure.pk), None
-    )
-
-
-def summary_items(*, summary) -> list:
-    """The summary's lines in plan order, with their measures and sections."""
-    return list(
-        summary.items.select_related("measure__section", "measure__parent", "updated_by").order_by(
-            "measure__position"
-        )
-    )
-
-
-def measure_summary_items(*, measure: Measure, user) -> list:
-    """The measure's line in each year's summary: sent summaries for everyone, drafts too for
-    those who read every report. One query."""
-    from reporting.models import Summary, SummaryItem
-
-    items = SummaryItem.objects.filter(measure=measure).select_related("summary__cycle")
-    if not user.reads_every_report:
-        items = items.filter(summary__state=Summary.State.SENT)
-    return list(items.order_by("summary__cycle__year"))

@@ -23,7 +23,8 @@ from django.db import connection
 from psycopg import sql
 
 from agencies.models import Agency, User
-from reporting import backups, services
+from operations import backups
+from reporting import services
 from reporting.models import AnnualReport, Attachment, ReportEntry, Summary
 from tests.reporting.conftest import cycle_of, fill
 from tests.reporting.documents import PDF, PNG, office, upload

@@ -10,8 +10,9 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
+from core.storage import PrivateStorage
 from reporting import services
-from reporting.models import AnnualReport, PrivateStorage, ReportEntry, ReviewComment, Summary
+from reporting.models import AnnualReport, ReportEntry, ReviewComment, Summary
 from tests.reporting.conftest import cycle_of, fill
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import User
-from reporting import scale
+from operations import scale
 from reporting.models import AnnualReport, ReportingCycle
 
 PAGE_BUDGET = 15

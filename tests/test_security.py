@@ -152,7 +152,7 @@ def test_cookies_are_secure_and_http_only(client, mon_officer):
 
 def run_check_deploy(**env):
     # DJANGO_ALLOW_ASYNC_UNSAFE: set in this process by the browser tests, never in production.
-    dropped = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    dropped = ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT")
     environment = {k: v for k, v in os.environ.items() if k not in dropped}
     # Empty rather than absent: a developer's .env (`make serve` writes a key there) must not
     # fill it in.

@@ -24,6 +24,7 @@ from django.utils import translation
 from agencies.models import Agency, User
 from commissions import services as commissions
 from commissions.models import (
+    CommissionDocument,
     CommissionMeeting,
     DecisionAssignment,
     ProtocolDecision,
@@ -369,13 +370,12 @@ def data_text() -> str:
         # The commissions' registers: what the secretariat and the akimats typed.
         *CommissionMeeting.objects.values_list("protocol_number", flat=True),
         *CommissionMeeting.objects.values_list("agenda", flat=True),
-        *CommissionMeeting.objects.values_list("document_name", flat=True),
+        *CommissionDocument.objects.values_list("original_name", flat=True),
         *ProtocolDecision.objects.values_list("number", flat=True),
         *ProtocolDecision.objects.values_list("text", flat=True),
         *DecisionAssignment.objects.values_list("note", flat=True),
         *RegionalPlan.objects.values_list("act", flat=True),
         *RegionalPlan.objects.values_list("act_number", flat=True),
-        *RegionalPlan.objects.values_list("document_name", flat=True),
         *User.objects.values_list("username", flat=True),
         *(name for _code, name in settings.LANGUAGES),
     ]

@@ -101,7 +101,7 @@ def test_other_measures_show_no_meetings(client, mon_officer, mvd_secretariat):
     assert not entry.measure.reports_commission_meetings
     client.force_login(mon_officer)
     response = client.get(entry.get_absolute_url())
-    assert not response.context["meetings_panel"]
+    assert not response.context.get("meetings_panel")
     assert "Заседания Межведомственной комиссии" not in response.content.decode()
     assert ReportEntry.objects.filter(measure__reports_commission_meetings=True).count() == 0
 

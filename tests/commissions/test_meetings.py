@@ -38,7 +38,10 @@ def test_the_secretariat_records_a_national_meeting_with_its_protocol(
     meeting = CommissionMeeting.objects.get()
     assert response.status_code == 302 and response.url == meeting.get_absolute_url()
     assert meeting.agency is None and meeting.held_on == D(2019, 3, 14)
-    assert meeting.document_name == "Протокол №1.pdf" and meeting.document_type == "application/pdf"
+    assert (
+        meeting.document.original_name == "Протокол №1.pdf"
+        and meeting.document.content_type == "application/pdf"
+    )
     assert len(stored_files(settings)) == 1
     event = AuditEvent.objects.get(action=AuditEvent.Action.MEETING_RECORDED)
     assert event.user == mvd_secretariat and event.details["commission"] == "mvk"
@@ -182,7 +185,7 @@ def test_an_oversized_protocol_leaves_the_meeting_as_it_was(client, mvd_secretar
     assert "больше" in response.content.decode()
     meeting.refresh_from_db()
     assert (meeting.held_on, meeting.protocol_number) == (D(2019, 3, 14), "1")
-    assert meeting.document_name == "protocol.pdf"
+    assert meeting.document.original_name == "protocol.pdf"
     assert len(stored_files(settings)) == 1
 
 
@@ -190,7 +193,7 @@ def test_a_new_protocol_replaces_the_old_file_once_saved(
     mvd_secretariat, settings, django_capture_on_commit_callbacks
 ):
     meeting = national(mvd_secretariat, D(2019, 3, 14), "1", document=protocol("old.pdf"))
-    old = meeting.document.name
+    old = meeting.document.file.name
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_update(
             meeting=meeting,
@@ -201,8 +204,8 @@ def test_a_new_protocol_replaces_the_old_file_once_saved(
             document=protocol("new.pdf"),
         )
     meeting.refresh_from_db()
-    assert meeting.document_name == "new.pdf"
-    assert not meeting.document.storage.exists(old)
+    assert meeting.document.original_name == "new.pdf"
+    assert not meeting.document.file.storage.exists(old)
     assert len(stored_files(settings)) == 1
 
 

@@ -86,7 +86,10 @@ def test_an_akimat_records_and_corrects_its_own_plan(client, the_plan, akimat_of
     )
     assert response.status_code == 302
     regional_plan = RegionalPlan.objects.get()
-    assert (regional_plan.agency.code, regional_plan.document_name) == ("akimat-almaty", "План.pdf")
+    assert (regional_plan.agency.code, regional_plan.document.original_name) == (
+        "akimat-almaty",
+        "План.pdf",
+    )
     # Corrected without a new file: the stored document stays.
     response = client.post(
         url,
@@ -98,7 +101,7 @@ def test_an_akimat_records_and_corrects_its_own_plan(client, the_plan, akimat_of
     )
     assert response.status_code == 302
     regional_plan.refresh_from_db()
-    assert regional_plan.act_number == "1/3" and regional_plan.document_name == "План.pdf"
+    assert regional_plan.act_number == "1/3" and regional_plan.document.original_name == "План.pdf"
     assert list(AuditEvent.objects.filter(action__startswith="regional_plan").values_list("action", flat=True).order_by("pk")) == [
         "regional_plan_recorded", "regional_plan_changed"
     ]  # fmt: skip

@@ -183,7 +183,7 @@ def test_documents_cannot_be_added_to_a_submitted_report(mon_submitted, mon_offi
 def test_a_full_disk_during_an_upload_keeps_the_draft(
     client, mon_report, mon_officer, settings, monkeypatch
 ):
-    from reporting.models import PrivateStorage
+    from core.storage import PrivateStorage
 
     entry = mon_report.entries.first()
     services.entry_update(

@@ -13,8 +13,8 @@ from django.utils.formats import date_format
 from agencies.models import Agency
 from measures.models import Measure
 from reporting import services
-from reporting.dashboard import agency_label
 from reporting.models import AnnualReport, ReportEntry
+from reporting.summaries.dashboard import agency_label
 from tests.factories import (
     AgencyFactory,
     MeasureFactory,

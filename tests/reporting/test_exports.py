@@ -13,6 +13,7 @@ from docx.shared import Pt
 from agencies.models import Agency, User
 from reporting import exports, selectors, services
 from reporting.models import ReportEntry, SummaryItem
+from reporting.summaries import selectors as summary_selectors
 from tests.factories import UserFactory
 from tests.reporting.conftest import cycle_of, fill
 from tests.reporting.documents import PDF, upload
@@ -96,7 +97,7 @@ def docx_rows(table):
 def expected_numbers(summary):
     """The summary's measures in plan order, each heading before its first sub-measure."""
     numbers = []
-    for item in selectors.summary_items(summary=summary):
+    for item in summary_selectors.summary_items(summary=summary):
         parent = item.measure.parent
         if parent and parent.number not in numbers:
             numbers.append(parent.number)
@@ -128,7 +129,7 @@ def test_summary_xlsx_rows_are_the_measures_of_2019_in_plan_order(summary_2019, 
     _header, rows = summary_table(sheet)
     numbers = numbers_of(rows)
     assert numbers == expected_numbers(summary_2019)
-    reportable = {m.number for m in selectors.cycle_reportable_measures(cycle=cycle_2019)}
+    reportable = {m.number for m in summary_selectors.cycle_reportable_measures(cycle=cycle_2019)}
     assert set(numbers) == reportable | {"3"}
     assert numbers[:5] == ["1", "2", "3", "3.1", "3.2"] and numbers[-1] == "27"
     assert "28" not in numbers and "29" not in numbers  # 2018 only, 2020 only
@@ -160,7 +161,7 @@ def test_summary_xlsx_heading_has_no_status_and_items_show_theirs(summary_2019):
     assert heading[4] == "ежегодно"
     assert heading[5] is None and heading[6] is None
     assert not SummaryItem.objects.filter(summary=summary_2019, measure__number="3").exists()
-    for item in selectors.summary_items(summary=summary_2019):
+    for item in summary_selectors.summary_items(summary=summary_2019):
         assert by_number[item.measure.number][6] == item.get_status_display()
     # МОН did measure 17 and Almaty did it in part; МОН reported on 9 of its own accord.
     assert by_number["17"][6] == "Частично исполнено"

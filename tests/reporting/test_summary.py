@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from agencies.models import Agency
 from reporting import services
-from reporting.consolidation import Part, consolidated_status, consolidated_text
 from reporting.exceptions import EditConflict, PermissionRefused, StateRefused
 from reporting.models import AnnualReport, ReportEntry, Summary, SummaryItem
+from reporting.summaries.consolidation import Part, consolidated_status, consolidated_text
 from tests.factories import AgencyFactory, ResponsibilityFactory
 from tests.reporting.conftest import fill
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from reporting.backups import BackupError, backup_create
+from operations.backups import BackupError, backup_create
 
 
 class Command(BaseCommand):

@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency
+from core.deadlines import days_left
 from measures.models import Measure, Section
-from reporting import selectors
 from reporting.models import AnnualReport, ReportEntry, ReportingCycle
+from reporting.selectors import cycle_expected_agencies
+from reporting.summaries.selectors import cycle_responsible_pairs
 
 State = AnnualReport.State
 Status = ReportEntry.Status
@@ -256,17 +258,18 @@ def _cycle_reports(cycle: ReportingCycle) -> list[AnnualReport]:
 
 
 def _deadline(day: datetime.date, today: datetime.date, *, met: bool) -> Deadline:
-    return Deadline(day=day, days_left=(day - today).days, met=met)
+    return Deadline(day=day, days_left=days_left(day, today), met=met)
 
 
 def cycle_dashboard(*, cycle: ReportingCycle, today: datetime.date | None = None) -> Dashboard:
     """Everything the dashboard shows for `cycle`, counted over the agencies expected to report
-    (`selectors.cycle_expected_agencies`). A report counts by its current state. Six queries,
-    whatever the size of the cycle; `cycle` should come with its summary (select_related)."""
+    (`reporting.selectors.cycle_expected_agencies`). A report counts by its current state. Six
+    queries, whatever the size of the cycle; `cycle` should come with its summary
+    (select_related)."""
     today = today or timezone.localdate()
     kind_order = {kind: index for index, kind in enumerate(Agency.Kind.values)}
     agencies = sorted(
-        selectors.cycle_expected_agencies(cycle=cycle),
+        cycle_expected_agencies(cycle=cycle),
         key=lambda a: (kind_order.get(a.kind, len(kind_order)), a.name),
     )
     expected = {a.pk for a in agencies}
@@ -286,7 +289,10 @@ def cycle_dashboard(*, cycle: ReportingCycle, today: datetime.date | None = None
         Share(key, str(COMPLETENESS_LABELS[key]), states[key], total) for key in COMPLETENESS_ORDER
     ]
     presented = Share(
-        "presented", _("Представлено"), states[State.SUBMITTED] + states[State.ACCEPTED], total
+        "presented",
+        _("Представлено"),
+        sum(states[state] for state in AnnualReport.COUNTED_STATES),
+        total,
     )
     late = sum(1 for row in rows if row.is_late)
     on_time = sum(1 for row in rows if row.has_submitted and not row.is_late)
@@ -310,9 +316,9 @@ def cycle_dashboard(*, cycle: ReportingCycle, today: datetime.date | None = None
         entries[entry["report__agency_id"], entry["measure_id"]] = entry
         counts_by_section[entry["measure__section_id"], entry["status"] or EMPTY] += 1
 
-    responsible = selectors.cycle_responsible_pairs(cycle=cycle)
+    responsible = cycle_responsible_pairs(cycle=cycle)
     # The measures reported on that year, by the ids the pairs already name: the same set as
-    # selectors.cycle_reportable_measures, without its subquery and joins (0.8 ms against
+    # summaries.selectors.cycle_reportable_measures, without its subquery and joins (0.8 ms against
     # 2.5 ms at 100 plans, benchmarks/README.md).
     measures = list(
         Measure.objects.filter(pk__in={measure_id for _agency, measure_id in responsible}).order_by(

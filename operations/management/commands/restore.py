@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from reporting.backups import BackupError, backup_restore
+from operations.backups import BackupError, backup_restore
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting import scale
+from operations import scale
 
 
 class Command(BaseCommand):

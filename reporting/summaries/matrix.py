@@ -1,4 +1,5 @@
-"""The cells of the dashboard's measures × agencies matrix."""
+"""The cells of the dashboard's measures × agencies matrix: the template library `matrix`
+(settings.TEMPLATES)."""
 
 from functools import lru_cache
 
@@ -7,7 +8,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from reporting.dashboard import NOT_RESPONSIBLE, Cell, MatrixRow
+from reporting.summaries.dashboard import NOT_RESPONSIBLE, Cell, MatrixRow
 
 register = template.Library()
 

@@ -1,9 +1,13 @@
-"""Supporting documents: which files are accepted, judged by their content and not only
-their name."""
+"""Documents people upload (supporting documents of reports, protocols, regional plans): which
+files are accepted, judged by their content and not only by their name, and how they are stored
+and served."""
 
+import contextvars
 import unicodedata
+import uuid
 import zipfile
-from pathlib import PurePath
+from contextlib import contextmanager
+from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,6 +25,8 @@ ALLOWED = {
     ".png": ("png", "image/png"),
 }
 ALLOWED_LABEL = "PDF, DOCX, XLSX, JPEG, PNG"
+# The file inputs' `accept`: what the browser offers to choose.
+ACCEPT = ",".join(ALLOWED)
 
 
 def _sniff(file) -> str | None:
@@ -87,6 +93,12 @@ def check_document(file) -> str:
     return content_type
 
 
+def document_path(instance, filename) -> str:
+    """A random stored name in the document's folder; the user's file name is kept in
+    `original_name` only."""
+    return f"{instance.storage_folder()}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
 def open_stored(field_file):
     """A stored document opened for download; 404 if its file is gone from the server (a
     restore without the documents folder, a file removed by hand)."""
@@ -94,3 +106,33 @@ def open_stored(field_file):
         return field_file.open("rb")
     except FileNotFoundError:
         raise Http404(_("Файл документа не найден на сервере.")) from None
+
+
+# Files written during a change that fails are removed with the rows that named them.
+
+_written: contextvars.ContextVar[tuple[list, ...]] = contextvars.ContextVar("written", default=())
+
+
+@contextmanager
+def files_removed_on_failure():
+    """Files stored inside the block (`StoredDocument.store`, `remember_written`) are deleted if
+    the block raises: the transaction that would have referred to them is rolled back. Put it
+    outside the block's `transaction.atomic()`. A block inside another one (a service called
+    within a larger change) reports its files to the outer one as well, which deletes them if
+    it fails later."""
+    written: list = []
+    token = _written.set((*_written.get(), written))
+    try:
+        yield
+    except BaseException:
+        for storage, name in written:
+            storage.delete(name)
+        raise
+    finally:
+        _written.reset(token)
+
+
+def remember_written(field_file) -> None:
+    """A file just written, to delete if an enclosing `files_removed_on_failure` block fails."""
+    for written in _written.get():
+        written.append((field_file.storage, field_file.name))

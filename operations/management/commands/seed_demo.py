@@ -14,9 +14,10 @@ from commissions import selectors as commission_selectors
 from commissions import services as commission_services
 from commissions.compliance import plan_half_years, regional_plans_due
 from commissions.models import CommissionMeeting, RegionalPlan
+from core.documents import files_removed_on_failure
 from measures.models import Plan
 from reporting import services
-from reporting.models import AnnualReport, ReportEntry, ReportingCycle, private_storage
+from reporting.models import AnnualReport, ReportEntry, ReportingCycle
 
 PRIVILEGED_DEMO_USERS = ("admin", "mvd.secretariat", "mtszn.secretariat")
 SAMPLE_TEXT = (
@@ -24,7 +25,7 @@ SAMPLE_TEXT = (
     "информационная работа. Подробности — в приложенных документах."
 )
 PLAN_CODE = "trafficking-2018-2020"
-# The smallest file the portal's document check accepts as a PDF (reporting/documents.py).
+# The smallest file the portal's document check accepts as a PDF (core/documents.py).
 DEMO_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 # Meetings of the interdepartmental commission: (held on, protocol number, recorded by, agenda,
@@ -234,18 +235,12 @@ class Command(BaseCommand):
         plan = Plan.objects.filter(code=PLAN_CODE).first()
         if "mvd" not in agencies or plan is None or not ReportingCycle.objects.exists():
             raise CommandError("Load the plan first: python manage.py loaddata plan_2018_2020")
-        self._stored_documents = []
-        try:
-            with transaction.atomic():
-                accounts = self._accounts(agencies)
-                created_reports = self._reports(agencies, accounts)
-                created_meetings = self._meetings(plan, agencies)
-                created_plans = self._regional_plans(plan)
-        except Exception:
-            # The rows are rolled back; the documents already stored for them are not.
-            for name in self._stored_documents:
-                private_storage.delete(name)
-            raise
+        # A failure rolls the rows back, and removes the documents already stored for them.
+        with files_removed_on_failure(), transaction.atomic():
+            accounts = self._accounts(agencies)
+            created_reports = self._reports(agencies, accounts)
+            created_meetings = self._meetings(plan, agencies)
+            created_plans = self._regional_plans(plan)
         self.stdout.write("Demo accounts (username / password), new passwords on every run:")
         for username, password in accounts.items():
             self.stdout.write(f"  {username:<34} {password}")
@@ -349,10 +344,6 @@ class Command(BaseCommand):
     def _document(self, name):
         return SimpleUploadedFile(name, DEMO_PDF, content_type="application/pdf")
 
-    def _stored(self, obj):
-        if obj.document.name:
-            self._stored_documents.append(obj.document.name)
-
     def _meetings(self, plan, agencies):
         """The interdepartmental commission's meetings, with decisions addressed to agencies
         (some done, some left open), and the regional commissions' meetings, with gaps. Only on
@@ -375,7 +366,6 @@ class Command(BaseCommand):
                 if index == 0
                 else None,
             )
-            self._stored(meeting)
             for item, text, due_date, answers in items:
                 decision = commission_services.decision_add(
                     meeting=meeting,
@@ -424,7 +414,6 @@ class Command(BaseCommand):
                     if akimat.code == "akimat-almaty" and half == halves[0]
                     else None,
                 )
-                self._stored(meeting)
                 regional += 1
                 for item, text in enumerate(texts, start=1):
                     commission_services.decision_add(
@@ -451,7 +440,7 @@ class Command(BaseCommand):
             else:
                 approved_on = datetime.date(2018, 10, 12) + datetime.timedelta(days=position)
             act_number = str(400 + 17 * position)
-            regional_plan = commission_services.regional_plan_record(
+            commission_services.regional_plan_record(
                 plan=plan,
                 agency=akimat,
                 user=User.objects.get(username=f"{akimat.code}.officer"),
@@ -461,6 +450,5 @@ class Command(BaseCommand):
                 approved_on=approved_on,
                 document=self._document(f"Региональный план, постановление № {act_number}.pdf"),
             )
-            self._stored(regional_plan)
             created += 1
         return created

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
+from commissions.models import CommissionDocument
 from reporting.models import AnnualReport, Attachment, ReportEntry, Summary
 
 FORMAT = 1
@@ -172,6 +173,7 @@ def _counts(alias) -> dict:
 def _referenced_documents(alias) -> set[str]:
     """The stored names of every document the database refers to."""
     names = set(Attachment.objects.using(alias).values_list("file", flat=True))
+    names.update(CommissionDocument.objects.using(alias).values_list("file", flat=True))
     for xlsx, docx in Summary.objects.using(alias).values_list("sent_xlsx", "sent_docx"):
         names.update(n for n in (xlsx, docx) if n)
     return names
@@ -218,6 +220,7 @@ def _sqlite_counts(path: Path) -> tuple[dict, set[str]]:
     with contextlib.closing(sqlite3.connect(path)) as db:
         counts = {name: _select(db, model, "COUNT(*)")[0][0] for name, model in COUNTED.items()}
         documents = {name for (name,) in _select(db, Attachment, "file")}
+        documents.update(name for (name,) in _select(db, CommissionDocument, "file"))
         for xlsx, docx in _select(db, Summary, "sent_xlsx", "sent_docx"):
             documents.update(n for n in (xlsx, docx) if n)
     return counts, documents

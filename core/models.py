@@ -1,0 +1,89 @@
+"""Abstract models every app builds on: a stored document, a row people edit."""
+
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from core.documents import (
+    check_document,
+    clean_filename,
+    document_path,
+    open_stored,
+    remember_written,
+)
+from core.exceptions import ActionRefused
+from core.storage import private_storage
+
+
+class StoredDocument(models.Model):
+    """A document someone uploaded: the file under a random name in private storage, and what
+    the user called it, its type (read from the content) and size. Subclasses say which folder
+    (`storage_folder`)."""
+
+    file = models.FileField(_("файл"), upload_to=document_path, storage=private_storage)
+    original_name = models.CharField(_("имя файла"), max_length=255)
+    content_type = models.CharField(_("тип"), max_length=100)
+    size = models.PositiveBigIntegerField(_("размер, байт"))
+    uploaded_at = models.DateTimeField(_("загружен"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("загрузил"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name
+
+    def storage_folder(self) -> str:
+        return "documents"
+
+    def store(self, upload) -> None:
+        """Check the uploaded file and write it (the row is not saved). ActionRefused naming the
+        file and what is wrong with it, and nothing written, if it is not an accepted document.
+        Call it inside `core.documents.files_removed_on_failure()`, so that a failure later in
+        the change removes the file."""
+        try:
+            content_type = check_document(upload)
+        except ValidationError as error:
+            raise ActionRefused(" ".join(error.messages)) from error
+        self.original_name = clean_filename(upload.name)
+        self.content_type = content_type
+        self.size = upload.size
+        self.file.save(self.original_name, upload, save=False)
+        remember_written(self.file)
+
+    def open_for_download(self):
+        """The stored file, open; 404 if it is gone from the server (core.documents.open_stored)."""
+        return open_stored(self.file)
+
+    def delete_file_on_commit(self) -> None:
+        """The stored file goes once the transaction that deleted (or replaced) the row commits;
+        a rollback keeps it."""
+        if self.file.name:
+            transaction.on_commit(partial(self.file.storage.delete, self.file.name))
+
+
+class EditedByPeople(models.Model):
+    """A row people edit in the portal: who saved it last, when, and its version. A save based on
+    an older version is refused, never overwrites (core.services.claim_version)."""
+
+    version = models.PositiveIntegerField(_("версия"), default=1)
+    updated_at = models.DateTimeField(_("изменена"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("изменил"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True

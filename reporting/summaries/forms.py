@@ -1,0 +1,42 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+from reporting.models import AnnualReport, SummaryItem
+from reporting.summaries import dashboard
+
+
+class SummaryItemForm(forms.Form):
+    status = forms.ChoiceField(label=_("Статус"), choices=SummaryItem.Status.choices)
+    text = forms.CharField(
+        label=_("Информация о ходе исполнения"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SummaryGenerateForm(forms.Form):
+    overwrite = forms.BooleanField(
+        label=_("Перезаписать и строки, изменённые вручную"), required=False
+    )
+
+
+class DashboardFilterForm(forms.Form):
+    """Filters of the dashboard's table of agencies (the counts above it stay whole)."""
+
+    state = forms.ChoiceField(
+        label=_("Состояние отчёта"),
+        choices=[
+            ("", _("Все")),
+            (dashboard.NOT_STARTED, dashboard.NOT_STARTED_LABEL),
+            *AnnualReport.State.choices,
+        ],
+        required=False,
+    )
+    kind = forms.ChoiceField(
+        label=_("Вид ведомства"),
+        choices=[("", _("Все")), *Agency.Kind.choices],
+        required=False,
+    )
+    late = forms.BooleanField(label=_("Только представленные с опозданием"), required=False)

@@ -1,0 +1,109 @@
+"""Reads of the summary for the Government: what each measure's line consolidates, the summary's
+lines, and a measure's lines across years."""
+
+from dataclasses import dataclass
+
+from measures.models import Measure, Responsibility
+from reporting.models import AnnualReport, ReportEntry, ReportingCycle, Summary, SummaryItem
+from reporting.selectors import cycle_expected_agencies
+from reporting.summaries.consolidation import Part, consolidated_status, consolidated_text
+
+
+def _in_force(cycle: ReportingCycle):
+    return Responsibility.objects.in_force(cycle.year).filter(measure__plan_id=cycle.plan_id)
+
+
+def cycle_responsibilities(*, cycle: ReportingCycle) -> list[Responsibility]:
+    """Every executor's responsibility in force in the cycle's year, in plan order."""
+    return list(
+        _in_force(cycle)
+        .select_related("agency", "measure")
+        .order_by("measure__position", "position")
+    )
+
+
+def cycle_responsible_pairs(*, cycle: ReportingCycle) -> set[tuple[int, int]]:
+    """(agency id, measure id) of every responsibility in force in the cycle's year: the
+    dashboard's matrix needs no more than that of its hundreds of rows. One query."""
+    return set(_in_force(cycle).values_list("agency_id", "measure_id").order_by())
+
+
+def cycle_reportable_measures(*, cycle: ReportingCycle) -> list[Measure]:
+    """The measures reported on in the cycle's year: not headings, and with an executor."""
+    return list(
+        Measure.objects.filter(pk__in=_in_force(cycle).values("measure_id"))
+        .select_related("section", "parent")
+        .order_by("position")
+    )
+
+
+@dataclass
+class ConsolidationLine:
+    measure: Measure
+    status: str
+    text: str
+    parts: list[Part]  # for showing the entries beside the summary's line
+
+    @property
+    def status_label(self):
+        return SummaryItem.Status(self.status).label
+
+
+def consolidation_lines(*, cycle: ReportingCycle) -> list[ConsolidationLine]:
+    """For each measure reported on in the cycle's year: the agencies' entries in the order of
+    the plan's executors (then voluntary ones), the status and the text they consolidate to.
+    Counts reports submitted or accepted, and only the agencies expected for the cycle.
+    Four queries, whatever the size of the plan."""
+    expected = {a.pk for a in cycle_expected_agencies(cycle=cycle)}
+    responsibilities = [r for r in cycle_responsibilities(cycle=cycle) if r.agency_id in expected]
+    entries = (
+        ReportEntry.objects.filter(report__in=AnnualReport.objects.filter(cycle=cycle).counted())
+        .select_related("report__agency")
+        .order_by("report__agency__name")
+    )
+    by_key = {(e.measure_id, e.report.agency_id): e for e in entries}
+    executors, measures = {}, {}
+    for r in responsibilities:
+        executors.setdefault(r.measure_id, []).append(r.agency)
+        measures[r.measure_id] = r.measure
+    lines = []
+    for measure_id, agencies in executors.items():
+        parts = [Part(agency, by_key.get((measure_id, agency.pk))) for agency in agencies]
+        named = {a.pk for a in agencies}
+        parts += [
+            Part(e.report.agency, e, voluntary=True)
+            for (m_id, agency_id), e in by_key.items()
+            if m_id == measure_id and agency_id not in named
+        ]
+        status = consolidated_status(
+            [p.entry.status if p.entry else None for p in parts if not p.voluntary]
+        )
+        lines.append(
+            ConsolidationLine(measures[measure_id], status, consolidated_text(parts), parts)
+        )
+    return sorted(lines, key=lambda line: line.measure.position)
+
+
+def consolidation_line(*, cycle: ReportingCycle, measure: Measure) -> ConsolidationLine | None:
+    """The consolidation of one measure (for the summary's edit page)."""
+    return next(
+        (line for line in consolidation_lines(cycle=cycle) if line.measure.pk == measure.pk), None
+    )
+
+
+def summary_items(*, summary: Summary) -> list[SummaryItem]:
+    """The summary's lines in plan order, with their measures and sections."""
+    return list(
+        summary.items.select_related("measure__section", "measure__parent", "updated_by").order_by(
+            "measure__position"
+        )
+    )
+
+
+def measure_summary_items(*, measure: Measure, user) -> list[SummaryItem]:
+    """The measure's line in each year's summary: sent summaries for everyone, drafts too for
+    those who read every report. One query."""
+    items = SummaryItem.objects.filter(measure=measure).select_related("summary__cycle")
+    if not user.reads_every_report:
+        items = items.filter(summary__state=Summary.State.SENT)
+    return list(items.order_by("summary__cycle__year"))
