@@ -54,8 +54,8 @@ def _fix_expected_agencies(cycle) -> None:
 def summary_generate(*, cycle, user, overwrite: bool = False) -> Summary:
     """The cycle's summary as a draft, with one item per measure reported on that year: its
     status by the rule of `reporting.summaries.consolidation` and a text assembled from the
-    agencies' entries. Generating again refreshes the items nobody edited; edited items are kept unless
-    `overwrite`. The first generation fixes the agencies expected to report."""
+    agencies' entries. Generating again refreshes the items nobody edited; edited items are kept
+    unless `overwrite`. The first generation fixes the agencies expected to report."""
     require_coordinator(user=user, cycle=cycle)
     with transaction.atomic():
         cycle = type(cycle).objects.select_for_update().get(pk=cycle.pk)
