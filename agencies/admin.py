@@ -45,7 +45,11 @@ AGENCY_AND_ROLE = (_("Ведомство и роль"), {"fields": ("agency", "r
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets[:2], AGENCY_AND_ROLE, *DjangoUserAdmin.fieldsets[2:])
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets[:2],  # type: ignore[index]
+        AGENCY_AND_ROLE,  # type: ignore[arg-type]
+        *DjangoUserAdmin.fieldsets[2:],  # type: ignore[index]
+    )
     add_fieldsets = (*DjangoUserAdmin.add_fieldsets, AGENCY_AND_ROLE)
     list_display = ("username", "last_name", "first_name", "agency", "role", "is_active")
     list_filter = ("role", "agency__kind", "is_active", "is_staff", "is_superuser")

@@ -99,9 +99,9 @@ class User(AbstractUser):
     )
     role = models.CharField(_("роль"), max_length=20, choices=Role.choices, default=Role.OFFICER)
 
-    objects = UserManager()
+    objects: UserManager = UserManager()  # type: ignore[misc]
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         verbose_name = _("пользователь")
         verbose_name_plural = _("пользователи")
         swappable = "AUTH_USER_MODEL"

@@ -143,7 +143,7 @@ class CommissionMeeting(WithDocument, Recorded):
 
     @property
     def commission_name(self) -> str:
-        if self.is_national:
+        if self.agency is None:
             return str(NATIONAL_COMMISSION)
         return str(_("Региональная комиссия: %(agency)s") % {"agency": self.agency.name})
 
@@ -161,7 +161,7 @@ class ProtocolDecision(Recorded):
     number = models.CharField(_("пункт протокола"), max_length=20)
     text = models.TextField(_("решение"))
     due_date = models.DateField(_("срок исполнения"), null=True, blank=True)
-    agencies = models.ManyToManyField(
+    agencies: models.ManyToManyField = models.ManyToManyField(
         "agencies.Agency",
         through="DecisionAssignment",
         verbose_name=_("ответственные ведомства"),

@@ -18,7 +18,7 @@ def is_akimat_filer(user: User, agency: Agency | None = None) -> bool:
     return (
         user.is_active
         and user.role in FILERS
-        and user.agency_id is not None
+        and user.agency is not None
         and user.agency.kind == Agency.Kind.AKIMAT
         and (agency is None or user.agency_id == agency.pk)
     )

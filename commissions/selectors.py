@@ -306,7 +306,7 @@ class RegionalPlanRow:
 
     @property
     def days_late(self) -> int:
-        if self.state != LATE:
+        if self.regional_plan is None or self.state != LATE:
             return 0
         return (self.regional_plan.approved_on - self.due).days
 

@@ -368,12 +368,9 @@ def regional_plan_record(
         raise ActionRefused(_("Укажите дату утверждения регионального плана."))
     _not_in_future(approved_on, _("Дата утверждения позже сегодняшней."))
     with files_removed_on_failure(), transaction.atomic():
-        regional_plan = (
-            RegionalPlan.objects.select_for_update().filter(plan=plan, agency=agency).first()
-        )
-        created = regional_plan is None
-        if created:
-            regional_plan = RegionalPlan(plan=plan, agency=agency, created_by=user)
+        existing = RegionalPlan.objects.select_for_update().filter(plan=plan, agency=agency).first()
+        created = existing is None
+        regional_plan = existing or RegionalPlan(plan=plan, agency=agency, created_by=user)
         regional_plan.act = _required(act, _("Укажите акт, которым утверждён план."))
         regional_plan.act_number = _required(act_number, _("Укажите номер акта."))
         regional_plan.approved_on = approved_on

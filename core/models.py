@@ -18,6 +18,12 @@ from core.exceptions import ActionRefused
 from core.storage import private_storage
 
 
+def changed_by(instance: models.Model, user) -> None:
+    """Name `user` in the history of the change about to be saved (django-simple-history reads
+    it from the instance; outside a request it would otherwise record nobody)."""
+    instance._history_user = user  # type: ignore[attr-defined]
+
+
 class StoredDocument(models.Model):
     """A document someone uploaded: the file under a random name in private storage, and what
     the user called it, its type (read from the content) and size. Subclasses say which folder

@@ -50,7 +50,7 @@ def attempt(request, action, *, form=None, passes=(), storage_failure=STORAGE_FA
     return Outcome(False)
 
 
-def download(content, *, filename: str, content_type: str) -> HttpResponse:
+def download(content, *, filename: str, content_type: str) -> HttpResponse | FileResponse:
     """A file to save, made in memory (bytes) or stored (an open file, streamed): Django writes
     the Content-Disposition header, encoding a non-ASCII name as RFC 6266 asks."""
     if isinstance(content, bytes):

@@ -78,7 +78,7 @@ class Section(models.Model):
     def natural_key(self):
         return (*self.plan.natural_key(), self.number)
 
-    natural_key.dependencies = ["measures.plan"]
+    natural_key.dependencies = ["measures.plan"]  # type: ignore[attr-defined]
 
 
 class MeasureQuerySet(models.QuerySet):
@@ -87,7 +87,10 @@ class MeasureQuerySet(models.QuerySet):
         return self.filter(first_year__lte=year, last_year__gte=year)
 
 
-class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
+_MeasureManagerBase = models.Manager.from_queryset(MeasureQuerySet)
+
+
+class MeasureManager(_MeasureManagerBase):
     def get_by_natural_key(self, plan_code, number):
         return self.get(plan__code=plan_code, number=number)
 
@@ -137,7 +140,7 @@ class Measure(models.Model):
             "за год (Межведомственной или региональной при акимате) и предлагает их для текста."
         ),
     )
-    agencies = models.ManyToManyField(
+    agencies: models.ManyToManyField = models.ManyToManyField(
         "agencies.Agency",
         through="Responsibility",
         verbose_name=_("ответственные ведомства"),
@@ -168,7 +171,7 @@ class Measure(models.Model):
     def natural_key(self):
         return (*self.plan.natural_key(), self.number)
 
-    natural_key.dependencies = ["measures.plan", "measures.section"]
+    natural_key.dependencies = ["measures.plan", "measures.section"]  # type: ignore[attr-defined]
 
     def clean(self):
         errors = {}
@@ -209,7 +212,10 @@ class ResponsibilityQuerySet(models.QuerySet):
         )
 
 
-class ResponsibilityManager(models.Manager.from_queryset(ResponsibilityQuerySet)):
+_ResponsibilityManagerBase = models.Manager.from_queryset(ResponsibilityQuerySet)
+
+
+class ResponsibilityManager(_ResponsibilityManagerBase):
     def get_by_natural_key(self, plan_code, measure_number, agency_code):
         return self.get(
             measure__plan__code=plan_code, measure__number=measure_number, agency__code=agency_code
@@ -278,7 +284,7 @@ class Responsibility(models.Model):
     def natural_key(self):
         return (*self.measure.natural_key(), self.agency.code)
 
-    natural_key.dependencies = ["measures.measure", "agencies.agency"]
+    natural_key.dependencies = ["measures.measure", "agencies.agency"]  # type: ignore[attr-defined]
 
     def clean(self):
         if not self.measure_id:

@@ -147,7 +147,8 @@ def pg_environment(settings_dict) -> dict:
 def _server_major(alias) -> int:
     connection = connections[alias]
     connection.ensure_connection()
-    return connection.pg_version // 10000
+    # PostgreSQL's connection wrapper has pg_version; the others do not.
+    return connection.pg_version // 10000  # type: ignore[attr-defined]
 
 
 def _run(args, env, what):
@@ -167,7 +168,7 @@ def _run(args, env, what):
 
 
 def _counts(alias) -> dict:
-    return {name: model.objects.using(alias).count() for name, model in COUNTED.items()}
+    return {name: model._default_manager.using(alias).count() for name, model in COUNTED.items()}
 
 
 def _referenced_documents(alias) -> set[str]:

@@ -79,7 +79,7 @@ class Counts:
 
 def load_template() -> Template:
     objects = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    by_model = {}
+    by_model: dict[str, list[dict]] = {}
     for obj in objects:
         by_model.setdefault(obj["model"], []).append(obj["fields"])
     measures = sorted(by_model["measures.measure"], key=lambda m: m["position"])

@@ -32,7 +32,7 @@ class ReviewForm(forms.Form):
 
 
 class VoluntaryEntryForm(forms.Form):
-    measure = forms.ModelChoiceField(label=_("Мероприятие"), queryset=None)
+    measure: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Мероприятие"), queryset=None)
 
     def __init__(self, *args, measures, **kwargs):
         super().__init__(*args, **kwargs)

@@ -74,7 +74,7 @@ class ReportingCycle(models.Model):
     def natural_key(self):
         return (*self.plan.natural_key(), self.year)
 
-    natural_key.dependencies = ["measures.plan", "agencies.agency"]
+    natural_key.dependencies = ["measures.plan", "agencies.agency"]  # type: ignore[attr-defined]
 
     @property
     def has_summary(self) -> bool:

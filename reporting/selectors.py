@@ -163,7 +163,7 @@ def report_history(*, report: AnnualReport) -> list[Change]:
     previous_state = None
     for record in report.history.select_related("history_user").order_by("history_date", "pk"):
         if record.state != previous_state:
-            label = AnnualReport.State(record.state).label
+            label = str(AnnualReport.State(record.state).label)
             changes.append(Change(record.history_date, record.history_user, "state", label, []))
         previous_state = record.state
 
@@ -178,7 +178,7 @@ def report_history(*, report: AnnualReport) -> list[Change]:
         if previous is not None and previous.id != record.id:
             previous = None
         kind = {"+": "entry_added", "-": "entry_removed"}.get(record.history_type, "entry_changed")
-        details = []
+        details: list[str] = []
         if kind == "entry_changed" and previous is not None:
             if previous.status != record.status:
                 details.append(

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 from agencies.models import User
 from core.documents import files_removed_on_failure
 from core.exceptions import ActionRefused, PermissionRefused, StateRefused, refuse_nul
+from core.models import changed_by
 from core.services import claim_version
 from reporting import audit, notifications, permissions, selectors
 from reporting.exceptions import CommentRequired, IncompleteReport
@@ -109,7 +110,7 @@ def entry_update(*, entry: ReportEntry, user, status: str, narrative: str, versi
         current.status = status
         current.narrative = narrative
         current.updated_by = user
-        current._history_user = user  # the history names the user outside requests too
+        changed_by(current, user)
         current.full_clean()
         current.save()
     entry.refresh_from_db()
@@ -139,7 +140,7 @@ def entry_add_voluntary(*, report: AnnualReport, measure, user) -> ReportEntry:
                 % {"number": measure.number}
             )
         entry = ReportEntry(report=report, measure=measure, is_voluntary=True, updated_by=user)
-        entry._history_user = user
+        changed_by(entry, user)
         entry.save()
         return entry
 
@@ -162,7 +163,7 @@ def entry_remove_voluntary(*, entry: ReportEntry, user) -> None:
                 report=report,
                 measure_number=entry.measure.number,
             )
-        entry._history_user = user
+        changed_by(entry, user)
         entry.delete()
         for attachment in attachments:
             attachment.delete_file_on_commit()
@@ -241,7 +242,7 @@ def report_submit(*, report: AnnualReport, user) -> AnnualReport:
         locked.state = State.SUBMITTED
         locked.submitted_at = now
         locked.submitted_by = user
-        locked._history_user = user
+        changed_by(locked, user)
         locked.save()
         audit.record_report(audit.Action.REPORT_SUBMITTED, locked, user)
         transaction.on_commit(partial(notifications.report_submitted, locked.pk))
@@ -284,7 +285,7 @@ def _review(report, user, *, from_states, to_state, kind, comment="", comment_re
             # no longer matches the reports.
             locked.reopened_after_summary = True
             Summary.objects.filter(pk=locked.cycle.summary.pk).update(is_outdated=True)
-        locked._history_user = user
+        changed_by(locked, user)
         locked.save()
         comment_pk = None
         if comment:

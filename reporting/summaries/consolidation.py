@@ -54,7 +54,8 @@ def consolidated_text(parts: list[Part]) -> str:
     """One paragraph per agency, each naming it, in the order given (the plan's executors,
     then the agencies that reported of their own accord). In Russian, whatever the language of
     the user's interface: the text goes into the summary for the Government."""
-    paragraphs, silent = [], []
+    paragraphs: list[str] = []
+    silent: list[str] = []
 
     def close_silent():
         # Neighbours that did not report share one line (the 17 akimats, for instance).

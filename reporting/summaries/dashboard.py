@@ -11,7 +11,7 @@ import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import F, Max
 from django.db.models.functions import Coalesce, Greatest
@@ -134,11 +134,12 @@ class AgencyRow:
 
     @property
     def is_late(self) -> bool:
-        return self.has_submitted and self.report.is_late
+        return self.report is not None and self.has_submitted and self.report.is_late
 
     @property
     def last_activity(self) -> datetime.datetime | None:
-        return self.report.last_activity if self.report else None
+        # Annotated by _cycle_reports.
+        return getattr(self.report, "last_activity", None)
 
 
 @dataclass(frozen=True)
@@ -304,8 +305,8 @@ def cycle_dashboard(*, cycle: ReportingCycle, today: datetime.date | None = None
     ]
 
     # The measures × agencies matrix and the chart, from one read of the cycle's entries.
-    entries = {}
-    counts_by_section = Counter()
+    entries: dict[tuple[int, int], Any] = {}
+    counts_by_section: Counter[tuple[int, str]] = Counter()
     for entry in (
         ReportEntry.objects.filter(report__cycle=cycle)
         .values("report__agency_id", "measure_id", "measure__section_id", "status", "is_voluntary")

@@ -3,6 +3,7 @@ lines, and a measure's lines across years."""
 
 from dataclasses import dataclass
 
+from agencies.models import Agency
 from measures.models import Measure, Responsibility
 from reporting.models import AnnualReport, ReportEntry, ReportingCycle, Summary, SummaryItem
 from reporting.selectors import cycle_expected_agencies
@@ -62,7 +63,8 @@ def consolidation_lines(*, cycle: ReportingCycle) -> list[ConsolidationLine]:
         .order_by("report__agency__name")
     )
     by_key = {(e.measure_id, e.report.agency_id): e for e in entries}
-    executors, measures = {}, {}
+    executors: dict[int, list[Agency]] = {}
+    measures: dict[int, Measure] = {}
     for r in responsibilities:
         executors.setdefault(r.measure_id, []).append(r.agency)
         measures[r.measure_id] = r.measure

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.documents import files_removed_on_failure, remember_written
 from core.exceptions import PermissionRefused, StateRefused, refuse_nul
+from core.models import changed_by
 from core.services import claim_version
 from reporting import audit, permissions
 from reporting.models import Summary, SummaryItem
@@ -67,7 +68,7 @@ def summary_generate(*, cycle, user, overwrite: bool = False) -> Summary:
         if summary is None:
             summary = Summary(cycle=cycle)
         summary.generated_at, summary.generated_by = now, user
-        summary._history_user = user
+        changed_by(summary, user)
         summary.save()
 
         lines = consolidation_lines(cycle=cycle)
@@ -80,7 +81,7 @@ def summary_generate(*, cycle, user, overwrite: bool = False) -> Summary:
                 continue
             item.status, item.text, item.is_edited = line.status, line.text, False
             item.updated_by = user
-            item._history_user = user
+            changed_by(item, user)
             item.save()
         for stale in items.values():  # a measure no longer reported on that year
             stale.delete()
@@ -108,7 +109,7 @@ def summary_item_update(*, item: SummaryItem, user, status: str, text: str, vers
         current = claim_version(SummaryItem, item.pk, version)
         current.status, current.text, current.is_edited = status, text, True
         current.updated_by = user
-        current._history_user = user
+        changed_by(current, user)
         current.full_clean()
         current.save()
         audit.record_summary_item(
@@ -140,7 +141,7 @@ def summary_send(*, summary: Summary, user) -> Summary:
         for stored, filename, content in files:
             stored.save(filename, ContentFile(content), save=False)
             remember_written(stored)
-        locked._history_user = user
+        changed_by(locked, user)
         locked.save()
         audit.record_summary(
             audit.Action.SUMMARY_SENT, locked, user, cycle=locked.cycle, is_late=locked.is_late
