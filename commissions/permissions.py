@@ -43,3 +43,14 @@ def can_answer(user: User, assignment) -> bool:
 def can_reopen(user: User, assignment) -> bool:
     """The agency takes back its mark; the commission's secretariat may send it back too."""
     return can_answer(user, assignment) or can_record_national(user)
+
+
+def commission_recorded_by(user: User) -> tuple[bool, Agency | None]:
+    """(whether `user` records a commission's meetings, whose): the interdepartmental
+    commission (None) for its secretariat, the regional commission of an akimat for the akimat's
+    people."""
+    if can_record_national(user):
+        return True, None
+    if is_akimat_filer(user):
+        return True, user.agency
+    return False, None

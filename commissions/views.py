@@ -25,7 +25,7 @@ from commissions.forms import (
     RegionalPlanForm,
 )
 from commissions.models import CommissionMeeting, DecisionAssignment, ProtocolDecision, RegionalPlan
-from core.views import attempt, download
+from core.views import attempt, download, require
 from measures.models import Plan
 
 
@@ -59,16 +59,6 @@ def _plan_from_request(request) -> tuple[Plan, PlanChoiceForm]:
     return plan, form
 
 
-def _commission_of(user):
-    """(can record, agency) of the commission whose meetings `user` records: the national
-    commission (agency None) for the secretariat, its regional commission for an akimat."""
-    if permissions.can_record_national(user):
-        return True, None
-    if permissions.is_akimat_filer(user):
-        return True, user.agency
-    return False, None
-
-
 # Meetings
 
 
@@ -79,7 +69,7 @@ def meeting_list(request):
     akimats, years = selectors.meeting_filter_choices(user=user)
     form = MeetingFilterForm(request.GET or None, akimats=akimats, years=years)
     filters = form.cleaned_data if form.is_valid() else {}
-    can_record, commission = _commission_of(user)
+    can_record, commission = permissions.commission_recorded_by(user)
     context = {
         "form": form,
         "meetings": selectors.meeting_list(
@@ -104,11 +94,8 @@ def _meeting_form_page(request, form, *, meeting=None, agency=None):
 
 @login_required
 def meeting_create(request):
-    can_record, agency = _commission_of(request.user)
-    if not can_record:
-        raise PermissionDenied(
-            _("Заседания записывают секретариат МВК и акиматы (свои региональные комиссии).")
-        )
+    _can_record, agency = permissions.commission_recorded_by(request.user)
+    require(partial(services.require_meeting_recorder, user=request.user, agency=agency))
     form = MeetingForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         record = partial(
@@ -137,8 +124,7 @@ def _meeting_page(request, meeting, *, decision_form=None, status=200):
 
 
 def _require_editor(request, meeting) -> None:
-    """A 403 unless the user may change the meeting (the service's rule), before a form shows."""
-    attempt(request, partial(services.require_meeting_editor, user=request.user, meeting=meeting))
+    require(partial(services.require_meeting_editor, user=request.user, meeting=meeting))
 
 
 @login_required
@@ -338,7 +324,7 @@ def regional_plan_edit(request, plan_code):
     """The user's akimat records (or corrects) its regional plan for the plan."""
     plan = get_object_or_404(Plan, code=plan_code)
     user = request.user
-    attempt(request, partial(services.require_regional_plan_filer, user=user))
+    require(partial(services.require_regional_plan_filer, user=user))
     current = selectors.regional_plan_of(plan=plan, agency=user.agency)
     form = RegionalPlanForm(
         request.POST or None,

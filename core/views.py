@@ -50,6 +50,15 @@ def attempt(request, action, *, form=None, passes=(), storage_failure=STORAGE_FA
     return Outcome(False)
 
 
+def require(check) -> None:
+    """A 403 unless `check()` passes: a service's `require_…` rule of who may act, asked by a
+    page before it shows a form (the service asks again when the form is sent)."""
+    try:
+        check()
+    except PermissionRefused as refusal:
+        raise PermissionDenied(str(refusal)) from refusal
+
+
 def download(content, *, filename: str, content_type: str) -> HttpResponse | FileResponse:
     """A file to save, made in memory (bytes) or stored (an open file, streamed): Django writes
     the Content-Disposition header, encoding a non-ASCII name as RFC 6266 asks."""

@@ -239,13 +239,6 @@ def template_number(number: str, copy: int) -> str:
     return number if copy == 0 else number.split(".", 1)[1]
 
 
-def _active(r: Responsibility, year: int) -> bool:
-    m = r.measure
-    first = max(r.first_year or m.first_year, m.first_year)
-    last = min(r.last_year or m.last_year, m.last_year)
-    return first <= year <= last
-
-
 def _reports_and_entries(cycle, responsibilities, measures, rng, user):
     """Reports of about 95% of the expected agencies in every state, with their entries."""
     year = cycle.year
@@ -255,7 +248,7 @@ def _reports_and_entries(cycle, responsibilities, measures, rng, user):
     by_agency: dict[int, list[Measure]] = {}
     agencies = {}
     for r in responsibilities:
-        if _active(r, year):
+        if year in r.years:
             by_agency.setdefault(r.agency_id, []).append(r.measure)
             agencies[r.agency_id] = r.agency
     open_measures = [m for m in measures if m.open_to_interested and m.first_year <= year]
@@ -413,7 +406,7 @@ def _summaries(cycles, plan_resps, plan_measures, rng, user) -> tuple[int, int]:
     through = ReportingCycle.expected_agencies.through
     items, expected = [], []
     for cycle, summary in zip(cycles, summaries, strict=True):
-        active = [r for r in plan_resps[cycle.plan_id] if _active(r, cycle.year)]
+        active = [r for r in plan_resps[cycle.plan_id] if cycle.year in r.years]
         measure_ids = {r.measure_id for r in active}
         for measure in plan_measures[cycle.plan_id]:
             if measure.pk in measure_ids:
