@@ -19,13 +19,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The task worker (mail, reminders) and the scheduler run beside the web server; all three stop
+# together (Ctrl+C). README, "Background work".
+WORKER := $(PY) manage.py db_worker --queue-name '*' --no-reload
+SCHEDULER := $(PY) manage.py run_scheduler
+define with_background_work
+	@$(WORKER) & worker=$$!; $(SCHEDULER) & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler' EXIT INT TERM; \
+	$(1)
+endef
+
 # Development server on SQLite (or DATABASE_URL), with the plan and demo accounts loaded.
 run: export DEBUG ?= 1
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddata plan_2018_2020
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(call with_background_work,$(PY) manage.py runserver 127.0.0.1:8000)
 
 # axe-core, which the browser tests inject into pages, from the npm registry.
 $(AXE): tests/browser/package.json tests/browser/package-lock.json
@@ -72,7 +82,7 @@ serve: $(STAMP) secret-key
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py loaddata plan_2018_2020
-	$(VENV)/bin/gunicorn --config plan_portal/gunicorn.conf.py plan_portal.wsgi
+	$(call with_background_work,$(VENV)/bin/gunicorn --config plan_portal/gunicorn.conf.py plan_portal.wsgi)
 
 # A backup folder of the database and the documents (README, "Backups"): under BACKUP_DIR,
 # ./backups by default.

@@ -93,3 +93,43 @@ class EditedByPeople(models.Model):
 
     class Meta:
         abstract = True
+
+
+class OutgoingMail(models.Model):
+    """A message to one person, written in the transaction of the change it announces (a
+    rolled-back change leaves none) and delivered by the task worker (core.mail), retried with
+    a growing delay up to settings.MAIL_MAX_ATTEMPTS. What keeps failing stays here, visible to
+    admins, who can send it again."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("В очереди")
+        SENT = "sent", _("Отправлено")
+        FAILED = "failed", _("Не доставлено")
+
+    to = models.EmailField(_("кому"))
+    subject = models.CharField(_("тема"), max_length=300)
+    body = models.TextField(_("текст"))
+    from_email = models.CharField(_("от кого"), max_length=254)
+    status = models.CharField(
+        _("состояние"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("попыток"), default=0)
+    last_error = models.TextField(_("последняя ошибка"), blank=True)
+    created_at = models.DateTimeField(_("поставлено в очередь"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("следующая попытка"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("отправлено"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("письмо")
+        verbose_name_plural = _("почта: очередь писем")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="mail_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="mail_sent_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.to}: {self.subject}"

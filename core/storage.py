@@ -1,14 +1,18 @@
-"""Where documents people upload are kept: outside any public folder, with no public URL."""
+"""Where documents people upload are kept: outside any public folder, with no public URL. They
+are served only through views that check who may read them (core.documents.open_stored).
+
+The storage is settings.STORAGES["private"]: by default a folder (PRIVATE_MEDIA_ROOT), which
+app servers share when there are several (a network mount); or, configured, an S3-compatible
+bucket through django-storages, private and without public links."""
 
 import os
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
 
 class PrivateStorage(FileSystemStorage):
-    """Supporting documents, protocols, the summaries as sent: outside STATIC_ROOT and any web
-    server's folder. They are served only through views that check who may read them."""
+    """A folder outside STATIC_ROOT and any web server's folder."""
 
     # Read from settings on each use, so tests (and a changed setting) point it elsewhere.
     @property
@@ -23,4 +27,7 @@ class PrivateStorage(FileSystemStorage):
         raise NotImplementedError("Documents have no public URL; use the download view.")
 
 
-private_storage = PrivateStorage()
+def private_storage() -> Storage:
+    """The documents' storage, for FileField(storage=…): a callable, so that migrations name
+    the setting rather than one storage."""
+    return storages["private"]

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     # Ours, in their dependency order (README, "Architecture"): an app imports only those
     # before it.
     "core",
@@ -149,8 +151,34 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Documents (core.storage): a folder by default, shared by the app servers when there are
+# several; an S3-compatible bucket with PRIVATE_STORAGE=s3 (README, "More than one app
+# server"). Either way private: no public URL, served only through the portal.
+PRIVATE_STORAGE = env.str("PRIVATE_STORAGE", default="folder")
+if PRIVATE_STORAGE == "s3":
+    PRIVATE_STORAGE_CONFIG = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("S3_SECRET_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default="private"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif PRIVATE_STORAGE == "folder":
+    PRIVATE_STORAGE_CONFIG = {"BACKEND": "core.storage.PrivateStorage"}
+else:
+    raise ImproperlyConfigured(
+        f"PRIVATE_STORAGE is {PRIVATE_STORAGE!r}: it must be 'folder' (the default) or 's3'."
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": PRIVATE_STORAGE_CONFIG,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -175,6 +203,13 @@ BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that does not answer fails the attempt after this many seconds; the worker
+# tries again later (core.mail): never a request, and never the worker, waiting for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=8)
+# Seconds before the second attempt; doubled after each failure, at most an hour (with the
+# defaults: 1, 2, 4, 8, 16, 32 minutes, then an hour; given up after about two hours).
+MAIL_RETRY_DELAY = env.int("MAIL_RETRY_DELAY", default=60)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 # Links in mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -256,6 +291,36 @@ OTP_REQUIRED_FOR_PRIVILEGED = True
 OTP_TOTP_ISSUER = "Портал МВК"
 # Admins reset a user's devices but never see their secrets.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Work outside the request (README, "Background work"): django-tasks with its database backend,
+# so a task is a row written in the transaction of the change that asks for it. The worker is
+# `python manage.py db_worker --queue-name '*'`; the scheduler `python manage.py run_scheduler`.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "mail"],
+    }
+}
+# When the scheduler hands the day's deadline reminders to the worker (Asia/Almaty, HH:MM).
+REMINDERS_AT = env.str("REMINDERS_AT", default="09:00")
+
+# More than one app server: the cache is Redis when REDIS_URL is set (then sessions are read
+# from it and written through to the database), each process's memory otherwise (then
+# sessions live in the database alone: a per-process cache would let a server keep a session
+# another server has ended). The sign-in lockout (django-axes) and the second factor's
+# throttling are in the database, shared by every server.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="plan-portal"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # benchmarks/run only: routes /benchmark/floor/, a trivial signed-in page (the load test's floor).
 BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)

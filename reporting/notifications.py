@@ -1,12 +1,13 @@
-"""Mail about reports. Called through transaction.on_commit: only what really happened is
-announced, once."""
+"""Mail about reports, queued in the transaction of the change it announces (core.mail): a
+change that rolls back announces nothing, one that commits always does, and the worker delivers
+it whatever the state of the mail server."""
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from agencies.models import User
+from core.mail import queue_mail
 from reporting.models import AnnualReport, ReportingCycle, ReviewComment
 
 
@@ -20,49 +21,32 @@ def _addresses(**filters) -> list[str]:
     )
 
 
-def _send(template, report, recipients, **extra):
-    context = {"report": report, "url": settings.SITE_URL + report.get_absolute_url(), **extra}
+def _queue(template, context, recipients) -> int:
     subject = render_to_string(f"reporting/mail/{template}_subject.txt", context).strip()
     body = render_to_string(f"reporting/mail/{template}.txt", context)
-    # One message per person: officials of different agencies do not see each other's address.
-    send_mass_mail(
-        [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
-    )
+    return len(queue_mail(recipients=recipients, subject=subject, body=body))
 
 
-def _report(pk) -> AnnualReport:
-    return AnnualReport.objects.select_related(
-        "cycle__coordinator", "agency", "submitted_by", "reviewed_by"
-    ).get(pk=pk)
+def _report_context(report: AnnualReport, **extra) -> dict:
+    return {"report": report, "url": settings.SITE_URL + report.get_absolute_url(), **extra}
 
 
-def report_submitted(report_pk) -> None:
-    """Tell the coordinator's secretariat that a report has come in."""
-    report = _report(report_pk)
+def report_submitted(report: AnnualReport) -> None:
+    """Tell the coordinator's secretariat that a report has come in. `report` has its cycle
+    and agency loaded."""
     recipients = _addresses(role=User.Role.SECRETARIAT, agency_id=report.cycle.coordinator_id)
-    _send("report_submitted", report, recipients)
+    _queue("report_submitted", _report_context(report), recipients)
 
 
-def report_reviewed(report_pk, comment_pk=None) -> None:
+def report_reviewed(report: AnnualReport, comment: ReviewComment | None = None) -> None:
     """Tell the agency's officers that its report was accepted, returned or reopened, with the
     secretariat's comment on it."""
-    report = _report(report_pk)
     recipients = _addresses(role=User.Role.OFFICER, agency_id=report.agency_id)
-    comment = ReviewComment.objects.filter(pk=comment_pk).first() if comment_pk else None
-    _send("report_reviewed", report, recipients, comment=comment)
+    _queue("report_reviewed", _report_context(report, comment=comment), recipients)
 
 
-def reminder(kind, cycle_pk, user_pk, days_before) -> None:
+def reminder(kind: str, cycle: ReportingCycle, user: User, days_before: int) -> None:
     """A reminder of a coming deadline to one person."""
-    cycle = ReportingCycle.objects.select_related("plan", "coordinator").get(pk=cycle_pk)
-    user = User.objects.select_related("agency").get(pk=user_pk)
-    context = {
-        "cycle": cycle,
-        "user": user,
-        "days": days_before,
-        "url": settings.SITE_URL
-        + (reverse("home") if kind == "report" else reverse("summary_detail", args=[cycle.pk])),
-    }
-    subject = render_to_string(f"reporting/mail/reminder_{kind}_subject.txt", context).strip()
-    body = render_to_string(f"reporting/mail/reminder_{kind}.txt", context)
-    send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])])
+    path = reverse("home") if kind == "report" else reverse("summary_detail", args=[cycle.pk])
+    context = {"cycle": cycle, "user": user, "days": days_before, "url": settings.SITE_URL + path}
+    _queue(f"reminder_{kind}", context, [user.email])

@@ -2,14 +2,13 @@
 may do it and in which state, and raises ActionRefused (core.exceptions), changing nothing,
 when refused."""
 
-from functools import partial
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from agencies.models import User
+from core.deadlines import days_left
 from core.documents import files_removed_on_failure
 from core.exceptions import ActionRefused, PermissionRefused, StateRefused, refuse_nul
 from core.models import changed_by
@@ -245,7 +244,7 @@ def report_submit(*, report: AnnualReport, user) -> AnnualReport:
         changed_by(locked, user)
         locked.save()
         audit.record_report(audit.Action.REPORT_SUBMITTED, locked, user)
-        transaction.on_commit(partial(notifications.report_submitted, locked.pk))
+        notifications.report_submitted(locked)
     report.refresh_from_db()
     return report
 
@@ -287,13 +286,18 @@ def _review(report, user, *, from_states, to_state, kind, comment="", comment_re
             Summary.objects.filter(pk=locked.cycle.summary.pk).update(is_outdated=True)
         changed_by(locked, user)
         locked.save()
-        comment_pk = None
+        review_comment = None
         if comment:
-            comment_pk = ReviewComment.objects.create(
+            review_comment = ReviewComment.objects.create(
                 report=locked, author=user, kind=kind, text=comment
-            ).pk
-        audit.record_report(REVIEW_ACTIONS[kind], locked, user, comment_id=comment_pk)
-        transaction.on_commit(partial(notifications.report_reviewed, locked.pk, comment_pk))
+            )
+        audit.record_report(
+            REVIEW_ACTIONS[kind],
+            locked,
+            user,
+            comment_id=review_comment.pk if review_comment else None,
+        )
+        notifications.report_reviewed(locked, review_comment)
     report.refresh_from_db()
     return report
 
@@ -350,7 +354,7 @@ def reminders_send(*, today) -> int:
     cycles = ReportingCycle.objects.select_related("coordinator", "summary")
     for cycle in cycles:
         recipients = {}
-        days = (cycle.submission_deadline - today).days
+        days = days_left(cycle.submission_deadline, today)
         if days in REMINDER_DAYS:
             done = set(
                 AnnualReport.objects.filter(cycle=cycle)
@@ -364,7 +368,7 @@ def reminders_send(*, today) -> int:
                 agency_id__in=pending, role=User.Role.OFFICER, is_active=True
             ).exclude(email="")
             recipients[(Reminder.Kind.REPORT, days)] = officers
-        days = (cycle.summary_deadline - today).days
+        days = days_left(cycle.summary_deadline, today)
         if days in REMINDER_DAYS and not cycle.summary_sent:
             secretariat = User.objects.filter(
                 agency_id=cycle.coordinator_id, role=User.Role.SECRETARIAT, is_active=True
@@ -381,9 +385,7 @@ def reminders_send(*, today) -> int:
                         defaults={"sent_on": today},
                     )
                     if created:
-                        transaction.on_commit(
-                            partial(notifications.reminder, kind, cycle.pk, user.pk, days_before)
-                        )
+                        notifications.reminder(kind, cycle, user, days_before)
                         sent += 1
     return sent
 

@@ -1,3 +1,5 @@
+from unittest import mock
+
 import pytest
 from django.core.management import call_command
 
@@ -85,3 +87,21 @@ def observer(db):
 @pytest.fixture
 def admin_user(db):
     return User.objects.create_superuser(username="admin", password=PASSWORD, email="")
+
+
+def run_tasks():
+    """The task worker, until nothing is due (`db_worker --batch`): queued mail goes out (into
+    mail.outbox in the tests), as it does when the worker runs beside the portal. The worker
+    drops the database connection between tasks, as a request does; inside a test's
+    transaction it must not (Django's test client keeps it for requests likewise)."""
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command(
+            "db_worker", batch=True, queue_name="*", startup_delay=False, reload=False, verbosity=0
+        )
+
+
+@pytest.fixture
+def run_worker(db):
+    return run_tasks

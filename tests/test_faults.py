@@ -10,6 +10,7 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
+from core.models import OutgoingMail
 from core.storage import PrivateStorage
 from reporting import services
 from reporting.models import AnnualReport, ReportEntry, ReviewComment, Summary
@@ -76,7 +77,8 @@ def test_a_database_failure_during_submission_shows_a_plain_error_and_changes_no
     assert report_snapshot(mon_filled) == before
     assert before["report"]["state"] == AnnualReport.State.DRAFT
     assert before["report"]["submitted_at"] is None
-    assert callbacks == [] and mailoutbox == []  # no mail about a submission that did not happen
+    # No mail about a submission that did not happen: none queued, none sent.
+    assert callbacks == [] and mailoutbox == [] and not OutgoingMail.objects.exists()
 
 
 def test_the_error_page_is_static():

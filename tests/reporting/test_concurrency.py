@@ -15,6 +15,7 @@ from agencies.models import Agency, User
 from reporting import services
 from reporting.exceptions import StateRefused
 from reporting.models import AnnualReport, ReportEntry
+from tests.conftest import run_tasks
 from tests.reporting.conftest import cycle_of, fill
 
 CLICKS = 20
@@ -71,6 +72,7 @@ def test_twenty_simultaneous_submissions_make_one_transition_and_one_mail(
     report.refresh_from_db()
     assert report.state == AnnualReport.State.SUBMITTED
     assert report.history.filter(state="submitted").count() == 1
+    run_tasks()
     assert [m.to for m in mailoutbox] == [["sec@mvd.example.kz"]]
 
 

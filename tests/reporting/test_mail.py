@@ -1,5 +1,6 @@
 import pytest
 
+from core.models import OutgoingMail
 from reporting import services
 from reporting.exceptions import IncompleteReport
 from tests.factories import UserFactory
@@ -40,10 +41,10 @@ def test_a_submission_notifies_the_coordinators_secretariat_once(
     mvd_colleagues,
     mtszn_secretariat,
     mailoutbox,
-    django_capture_on_commit_callbacks,
+    run_worker,
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.report_submit(report=mon_filled, user=mon_officer)
+    services.report_submit(report=mon_filled, user=mon_officer)
+    run_worker()
     assert sorted(m.to[0] for m in mailoutbox) == ["mvd_secretariat@example.kz", "sec2@example.kz"]
     assert all(len(m.to) == 1 for m in mailoutbox)
     message = mailoutbox[0]
@@ -51,20 +52,28 @@ def test_a_submission_notifies_the_coordinators_secretariat_once(
     assert f"/reports/{mon_filled.pk}/" in message.body
 
 
-def test_mail_waits_for_the_commit(
-    mon_filled, mon_officer, mvd_secretariat, mailoutbox, django_capture_on_commit_callbacks
+def test_mail_is_queued_with_the_change_and_sent_by_the_worker(
+    mon_filled, mon_officer, mvd_secretariat, mailoutbox, run_worker
 ):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.report_submit(report=mon_filled, user=mon_officer)
-    assert mailoutbox == [] and len(callbacks) == 1
+    services.report_submit(report=mon_filled, user=mon_officer)
+    queued = OutgoingMail.objects.get()
+    assert (queued.to, queued.status) == ("mvd_secretariat@example.kz", "queued")
+    assert mailoutbox == []  # nothing leaves during the request
+    run_worker()
+    assert [m.to for m in mailoutbox] == [["mvd_secretariat@example.kz"]]
+    queued.refresh_from_db()
+    assert (queued.status, queued.attempts) == ("sent", 1) and queued.sent_at is not None
+    run_worker()
+    assert len(mailoutbox) == 1  # sent once
 
 
 def test_a_refused_submission_sends_nothing(
-    mon_report, mon_officer, mvd_secretariat, mailoutbox, django_capture_on_commit_callbacks
+    mon_report, mon_officer, mvd_secretariat, mailoutbox, run_worker
 ):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(IncompleteReport):
+    with pytest.raises(IncompleteReport):
         services.report_submit(report=mon_report, user=mon_officer)
-    assert mailoutbox == []
+    run_worker()
+    assert mailoutbox == [] and not OutgoingMail.objects.exists()
 
 
 def test_a_return_notifies_the_agencys_officers_with_the_comment(
@@ -73,7 +82,7 @@ def test_a_return_notifies_the_agencys_officers_with_the_comment(
     mvd_secretariat,
     akimat_officer,
     mailoutbox,
-    django_capture_on_commit_callbacks,
+    run_worker,
 ):
     UserFactory(
         username="mon_officer_2",
@@ -81,10 +90,12 @@ def test_a_return_notifies_the_agencys_officers_with_the_comment(
         agency=mon_officer.agency,
         role="officer",
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.report_return(
-            report=mon_submitted, user=mvd_secretariat, comment="Приложите протокол заседания."
-        )
+    run_worker()
+    mailoutbox.clear()  # the submission's
+    services.report_return(
+        report=mon_submitted, user=mvd_secretariat, comment="Приложите протокол заседания."
+    )
+    run_worker()
     assert sorted(m.to[0] for m in mailoutbox) == [
         "mon_officer@example.kz",
         "second@mon.example.kz",
@@ -94,9 +105,11 @@ def test_a_return_notifies_the_agencys_officers_with_the_comment(
 
 
 def test_an_acceptance_notifies_the_agencys_officers(
-    mon_submitted, mon_officer, mvd_secretariat, mailoutbox, django_capture_on_commit_callbacks
+    mon_submitted, mon_officer, mvd_secretariat, mailoutbox, run_worker
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.report_accept(report=mon_submitted, user=mvd_secretariat)
+    run_worker()
+    mailoutbox.clear()  # the submission's
+    services.report_accept(report=mon_submitted, user=mvd_secretariat)
+    run_worker()
     assert [m.to for m in mailoutbox] == [["mon_officer@example.kz"]]
     assert "Принят" in mailoutbox[0].subject

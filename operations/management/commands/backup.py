@@ -29,4 +29,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         manifest = (folder / "manifest.json").read_text(encoding="utf-8")
         self.stdout.write(manifest)
+        if settings.PRIVATE_STORAGE != "folder":
+            self.stderr.write(
+                "The documents are in the S3 bucket, not in PRIVATE_MEDIA_ROOT: this backup "
+                "holds the database only. Back the bucket up with its own tools (versioning, "
+                "replication)."
+            )
         self.stdout.write(self.style.SUCCESS(f"Backup written to {folder}"))

@@ -6,11 +6,12 @@ from reporting import services
 
 class Command(BaseCommand):
     help = (
-        "Mails reminders 7, 3 and 1 days before 20 January (officers of agencies that have not "
-        "submitted) and before 10 February (the coordinator's secretariat, while the summary is "
-        "not sent). Meant for cron, once a day; running it again sends nothing twice."
+        "Queues today's reminders 7, 3 and 1 days before 20 January (officers of agencies that "
+        "have not submitted) and before 10 February (the coordinator's secretariat, while the "
+        "summary is not sent), for the task worker to mail. The scheduler does this daily "
+        "(run_scheduler); running it again sends nothing twice."
     )
 
     def handle(self, *args, **options):
         count = services.reminders_send(today=timezone.localdate())
-        self.stdout.write(f"Reminders sent: {count}.")
+        self.stdout.write(f"Reminders queued: {count}.")
