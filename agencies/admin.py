@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
 from agencies import services
-from agencies.models import Agency, AuditEvent, User
+from agencies.forms import AgencyAdminForm
+from agencies.models import Agency, AgencySuccession, AuditEvent, User
 from agencies.resources import SPREADSHEET_FORMATS, AgencyResource
 
 
@@ -29,6 +30,19 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
         return super().process_result(result, request)
 
 
+class SuccessorInline(admin.TabularInline):
+    """Who carries the agency on from a date (a renamed, split or merged body): set its last
+    day (active until) with it, and the successors' first."""
+
+    model = AgencySuccession
+    fk_name = "predecessor"
+    fields = ("successor", "on", "basis")
+    autocomplete_fields = ("successor",)
+    extra = 0
+    verbose_name = _("преемник")
+    verbose_name_plural = _("преемники (переименование, разделение, слияние)")
+
+
 @admin.register(Agency)
 class AgencyAdmin(SpreadsheetAdmin):
     resource_classes = [AgencyResource]
@@ -38,6 +52,8 @@ class AgencyAdmin(SpreadsheetAdmin):
     list_select_related = ("parent",)
     search_fields = ("code", "abbreviation", "name")
     autocomplete_fields = ("parent",)
+    form = AgencyAdminForm
+    inlines = [SuccessorInline]
 
 
 AGENCY_AND_ROLE = (_("Ведомство и роль"), {"fields": ("agency", "role")})

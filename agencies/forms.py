@@ -3,6 +3,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from agencies.models import Agency
+
 
 class TwoFactorCodeForm(forms.Form):
     """The code asked for after the password: from the authenticator app, or a recovery code."""
@@ -44,3 +46,43 @@ class SignInForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class AgencyAdminForm(forms.ModelForm):
+    """The admin's agency form. The name of a body that has reported is not rewritten: its
+    reports and registers keep the name it had then, and a renamed body is a new agency that
+    succeeds it (the inline below the form)."""
+
+    class Meta:
+        model = Agency
+        fields = [
+            "code",
+            "abbreviation",
+            "name",
+            "kind",
+            "by_agreement",
+            "parent",
+            "is_active",
+            "active_from",
+            "active_until",
+        ]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        agency = self.instance
+        if agency.pk and name != Agency.objects.get(pk=agency.pk).name and agency.reports.exists():
+            raise forms.ValidationError(
+                _(
+                    "У ведомства есть отчёты: они должны сохранить наименование своего времени. "
+                    "Переименованное ведомство заведите новым и укажите его преемником этого "
+                    "(«Преемники»), с датой."
+                )
+            )
+        return name
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("active_from"), data.get("active_until")
+        if start and end and start > end:
+            self.add_error("active_until", _("Последний день раньше первого."))
+        return data

@@ -26,8 +26,16 @@ class AgencyScopedQuerySet(models.QuerySet):
         return self.filter(self.own_agency(user.agency_id))
 
     def own_agency(self, agency_id) -> models.Q:
-        """What an officer of `agency_id` may read."""
-        return models.Q(agency_id=agency_id)
+        """What an officer of `agency_id` may read: its agency's rows, and those of the agencies
+        it carries on from (AgencySuccession, two steps back: a ministry split, then renamed).
+        Reading only: acting stays with the agency a row belongs to (the permissions)."""
+        direct = AgencySuccession.objects.filter(successor_id=agency_id).values("predecessor_id")
+        earlier = AgencySuccession.objects.filter(successor_id__in=direct).values("predecessor_id")
+        return (
+            models.Q(agency_id=agency_id)
+            | models.Q(agency_id__in=direct)
+            | models.Q(agency_id__in=earlier)
+        )
 
 
 class Agency(models.Model):
@@ -62,6 +70,17 @@ class Agency(models.Model):
         related_name="children",
     )
     is_active = models.BooleanField(_("действует"), default=True)
+    # When the body existed under this name: a renamed, split or merged body is a new agency
+    # that succeeds it (AgencySuccession), so reports and registers keep the name of their time.
+    active_from = models.DateField(
+        _("действует с"), null=True, blank=True, help_text=_("Пусто — с начала учёта.")
+    )
+    active_until = models.DateField(
+        _("действует по"),
+        null=True,
+        blank=True,
+        help_text=_("Последний день под этим наименованием; пусто — действует."),
+    )
 
     objects = AgencyManager()
 
@@ -69,6 +88,14 @@ class Agency(models.Model):
         verbose_name = _("ведомство")
         verbose_name_plural = _("ведомства")
         ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(active_from__isnull=True)
+                | models.Q(active_until__isnull=True)
+                | models.Q(active_from__lte=models.F("active_until")),
+                name="agency_dates_ordered",
+            ),
+        ]
 
     def __str__(self):
         return self.abbreviation or self.name
@@ -78,6 +105,54 @@ class Agency(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+    def existed_on(self, day) -> bool:
+        """Whether the body existed under this name on `day`."""
+        return (self.active_from is None or self.active_from <= day) and (
+            self.active_until is None or day <= self.active_until
+        )
+
+
+class AgencySuccession(models.Model):
+    """From `on`, `successor` carries on (all or part of) the work of `predecessor`: a ministry
+    renamed (one successor), split (several) or merged (several predecessors)."""
+
+    predecessor = models.ForeignKey(
+        Agency,
+        verbose_name=_("предшественник"),
+        on_delete=models.CASCADE,
+        related_name="successions",
+    )
+    successor = models.ForeignKey(
+        Agency,
+        verbose_name=_("преемник"),
+        on_delete=models.CASCADE,
+        related_name="succeeded",
+    )
+    on = models.DateField(_("с даты"))
+    basis = models.CharField(
+        _("основание"),
+        max_length=300,
+        blank=True,
+        help_text=_("Например «Указ Президента Республики Казахстан от 11 июня 2022 года № 917»."),
+    )
+
+    class Meta:
+        verbose_name = _("преемство ведомств")
+        verbose_name_plural = _("преемство ведомств")
+        ordering = ["on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="succession_pair_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("successor")),
+                name="succession_not_itself",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor} ({self.on:%d.%m.%Y})"
 
 
 class User(AbstractUser):
@@ -149,6 +224,7 @@ class AuditEvent(models.Model):
         ASSIGNMENT_REOPENED = "assignment_reopened", _("Отметка об исполнении поручения снята")
         REGIONAL_PLAN_RECORDED = "regional_plan_recorded", _("Региональный план записан")
         REGIONAL_PLAN_CHANGED = "regional_plan_changed", _("Региональный план изменён")
+        PLAN_IMPORTED = "plan_imported", _("План загружен из книги Excel")
 
     created_at = models.DateTimeField(_("время"), default=timezone.now, editable=False)
     user = models.ForeignKey(

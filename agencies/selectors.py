@@ -1,11 +1,13 @@
 """Reads of agencies."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from agencies.models import Agency, User
+from agencies.models import Agency, AgencySuccession, User
 
 
 def agency_list() -> list[Agency]:
@@ -14,6 +16,30 @@ def agency_list() -> list[Agency]:
         Agency.objects.select_related("parent")
         .annotate(measure_count=Count("responsibilities"))
         .order_by("kind", "name")
+    )
+
+
+@dataclass
+class Lineage:
+    """Whom an agency carries on from, and who carries it on, with the dates."""
+
+    predecessors: list[AgencySuccession]
+    successors: list[AgencySuccession]
+
+    def __bool__(self):
+        return bool(self.predecessors or self.successors)
+
+
+def agency_lineage(*, agency: Agency) -> Lineage:
+    """The agency's predecessors and successors (one step each way). One query."""
+    links = list(
+        AgencySuccession.objects.filter(Q(predecessor=agency) | Q(successor=agency))
+        .select_related("predecessor", "successor")
+        .order_by("on", "pk")
+    )
+    return Lineage(
+        predecessors=[link for link in links if link.successor_id == agency.pk],
+        successors=[link for link in links if link.predecessor_id == agency.pk],
     )
 
 

@@ -4,8 +4,10 @@ django-otp's count of failed codes, which makes the next try wait (1, 2, 4… se
 
 import math
 import time
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
@@ -14,7 +16,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies import selectors
-from agencies.models import User
+from agencies.models import Agency, User
+from core.exceptions import ActionRefused
 
 RECOVERY_CODE_COUNT = 10
 
@@ -132,3 +135,41 @@ def two_factor_reset(*, user: User) -> int:
         for device in devices:
             device.delete()
     return len(devices)
+
+
+# Agencies
+
+
+@dataclass(frozen=True)
+class NewAgency:
+    code: str
+    name: str
+    kind: str
+    abbreviation: str = ""
+    by_agreement: bool = False
+
+
+def agency_create(*, new: NewAgency) -> Agency:
+    """A new executing body (named by a new plan, say). Refused with the reason, nothing
+    written, for a code or name already taken or a field that does not validate."""
+    if Agency.objects.filter(code=new.code).exists():
+        raise ActionRefused(_("Ведомство с кодом «%(code)s» уже есть.") % {"code": new.code})
+    agency = Agency(
+        code=new.code,
+        name=new.name,
+        kind=new.kind,
+        abbreviation=new.abbreviation,
+        by_agreement=new.by_agreement,
+    )
+    try:
+        agency.full_clean()
+    except ValidationError as error:
+        raise ActionRefused(f"{new.name}: {' '.join(error.messages)}") from error
+    try:
+        with transaction.atomic():
+            agency.save()
+    except IntegrityError:
+        raise ActionRefused(
+            _("Ведомство с кодом «%(code)s» уже есть.") % {"code": new.code}
+        ) from None
+    return agency

@@ -35,7 +35,11 @@ def agency_list(request):
 def agency_detail(request, code):
     agency = get_object_or_404(Agency.objects.select_related("parent"), code=code)
     # What the agency answers for comes from measures (core.pages).
-    context = {"agency": agency, **pages.page_context("agency", agency=agency)}
+    context = {
+        "agency": agency,
+        "lineage": selectors.agency_lineage(agency=agency),
+        **pages.page_context("agency", agency=agency),
+    }
     return render(request, "agencies/agency_detail.html", context)
 
 

@@ -85,7 +85,7 @@ class MeetingQuerySet(AgencyScopedQuerySet):
     def own_agency(self, agency_id) -> Q:
         """An officer reads the national commission's meetings (its agency is a member) and its
         own akimat's commission's."""
-        return Q(agency__isnull=True) | Q(agency_id=agency_id)
+        return Q(agency__isnull=True) | super().own_agency(agency_id)
 
 
 class CommissionMeeting(WithDocument, Recorded):

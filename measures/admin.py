@@ -45,6 +45,7 @@ class MeasureAdmin(SpreadsheetAdmin):
     list_select_related = ("section",)
     search_fields = ("number", "title", "responsible_text")
     inlines = [ResponsibilityInline]
+    autocomplete_fields = ("predecessor",)
 
 
 @admin.register(Responsibility)

@@ -140,6 +140,15 @@ class Measure(models.Model):
             "за год (Межведомственной или региональной при акимате) и предлагает их для текста."
         ),
     )
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("продолжает мероприятие"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="continuations",
+        help_text=_("То же мероприятие в предыдущем плане."),
+    )
     agencies: models.ManyToManyField = models.ManyToManyField(
         "agencies.Agency",
         through="Responsibility",
@@ -193,6 +202,10 @@ class Measure(models.Model):
                 errors["parent"] = _("Общее мероприятие принадлежит другому плану.")
         if self.parent_id and self.parent.parent_id:
             errors["parent"] = _("Подмероприятие не может иметь своих подмероприятий.")
+        if self.predecessor_id and self.plan_id:
+            earlier = self.predecessor.plan
+            if earlier.pk == self.plan_id or earlier.start_year >= self.plan.start_year:
+                errors["predecessor"] = _("Продолжать можно мероприятие предыдущего плана.")
         if errors:
             raise ValidationError(errors)
 

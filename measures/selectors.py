@@ -52,16 +52,34 @@ def plan_table(*, plan: Plan, agency: Agency | None = None, year: int | None = N
 
 
 def measure_detail(*, plan: Plan, number: str) -> Measure:
-    """The measure with its section, parent, sub-measures and executors (raises DoesNotExist)."""
+    """The measure with its section, parent, sub-measures and executors, the measure it
+    continues from an earlier plan and those that continue it in later ones (raises
+    DoesNotExist)."""
     return (
-        _plan_measures(plan).prefetch_related(
+        _plan_measures(plan)
+        .select_related("predecessor__plan")
+        .prefetch_related(
             Prefetch(
                 "responsibilities",
                 queryset=Responsibility.objects.select_related("agency").order_by("position"),
             ),
             Prefetch("children", queryset=Measure.objects.order_by("position")),
+            Prefetch(
+                "continuations",
+                queryset=Measure.objects.select_related("plan").order_by("plan__start_year"),
+            ),
         )
     ).get(number=number)
+
+
+def measure_lineage(measure: Measure) -> list[Measure]:
+    """The measure across plans, earliest first: what it continues, itself, what continues it
+    (loaded by `measure_detail`)."""
+    return [
+        *([measure.predecessor] if measure.predecessor_id else []),
+        measure,
+        *measure.continuations.all(),
+    ]
 
 
 @dataclass

@@ -1,16 +1,40 @@
 from django.contrib import admin
+from django.urls import path
 
 from core.admin import ReadOnlyAdmin
+from reporting import plan_loading
 from reporting.models import AnnualReport, Attachment, ReportEntry, ReportingCycle, ReviewComment
 
 
 @admin.register(ReportingCycle)
 class ReportingCycleAdmin(admin.ModelAdmin):
+    """The reporting calendar: each year's deadlines and coordinator, as the plan's data. A new
+    plan comes with its cycles from its workbook («Загрузить план из Excel»)."""
+
     list_display = ("year", "plan", "submission_deadline", "summary_deadline", "coordinator")
     list_filter = ("plan", "coordinator")
     list_select_related = ("plan", "coordinator")
     search_fields = ("plan__code", "plan__title", "coordinator__code", "coordinator__abbreviation")
     autocomplete_fields = ("coordinator",)
+
+    def get_urls(self):
+        def view(function):
+            def wrapped(request):
+                return function(request, self.admin_site.each_context(request))
+
+            return self.admin_site.admin_view(wrapped)
+
+        return [
+            path(
+                "load-plan/", view(plan_loading.upload), name="reporting_reportingcycle_load_plan"
+            ),
+            path(
+                "load-plan/preview/",
+                view(plan_loading.preview),
+                name="reporting_reportingcycle_load_plan_preview",
+            ),
+            *super().get_urls(),
+        ]
 
 
 class ReportEntryInline(admin.TabularInline):

@@ -80,3 +80,13 @@ def record_entries_export(cycle, user):
         description=str(cycle.year),
         details={"year": cycle.year, "format": "xlsx"},
     )
+
+
+def record_plan_import(plan, user, *, measures: int):
+    audit_record(
+        action=Action.PLAN_IMPORTED,
+        user=user,
+        obj=plan,
+        description=f"{plan.code}: {plan.resolution_number}",
+        details={"plan": plan.code, "measures": measures},
+    )

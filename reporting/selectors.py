@@ -51,16 +51,22 @@ class CycleStatus:
 
 
 def agency_cycles(*, agency) -> list[CycleStatus]:
-    """Every reporting cycle with the agency's report in it (or None) and how many measures it
-    must report on. Three queries: cycles, reports, responsibilities."""
+    """The reporting cycles of every plan the agency reports on (it is an executor of, or has a
+    report in), newest plan first, with the agency's report in each (or None) and how many
+    measures it must report on. Three queries: cycles, reports, responsibilities."""
     cycles = list(ReportingCycle.objects.select_related("plan", "coordinator", "summary"))
     reports = {
         r.cycle_id: r
         for r in AnnualReport.objects.filter(agency=agency).select_related("cycle__summary")
     }
     responsibilities = list(Responsibility.objects.filter(agency=agency).select_related("measure"))
+    plans = {r.measure.plan_id for r in responsibilities} | {
+        c.plan_id for c in cycles if c.pk in reports
+    }
     result = []
     for cycle in sorted(cycles, key=lambda c: (-c.plan.start_year, c.plan.code, -c.year)):
+        if cycle.plan_id not in plans:
+            continue
         count = sum(
             1
             for r in responsibilities

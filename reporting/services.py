@@ -2,17 +2,22 @@
 may do it and in which state, and raises ActionRefused (core.exceptions), changing nothing,
 when refused."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from agencies.models import User
+from agencies.models import Agency, User
+from agencies.services import agency_create
 from core.deadlines import days_left
 from core.documents import files_removed_on_failure
 from core.exceptions import ActionRefused, PermissionRefused, StateRefused, refuse_nul
 from core.models import changed_by
 from core.services import claim_version
+from measures.services import plan_load
 from reporting import audit, notifications, permissions, selectors
 from reporting.exceptions import CommentRequired, IncompleteReport
 from reporting.models import (
@@ -390,6 +395,73 @@ def reminders_send(*, today) -> int:
     return sent
 
 
+# Plans
+
+
+@dataclass(frozen=True)
+class CycleCalendar:
+    """One reporting year of a plan: the deadlines (clauses 3–4 of Resolution No. 609: 20 January
+    and 10 February of the next year) and the coordinator."""
+
+    year: int
+    submission_deadline: datetime.date
+    summary_deadline: datetime.date
+    coordinator: Agency
+
+
+def default_calendar(*, start_year: int, end_year: int, coordinator: Agency) -> list[CycleCalendar]:
+    """The calendar Resolution No. 609 set, for a new plan's years: what the admin starts from."""
+    return [
+        CycleCalendar(
+            year, datetime.date(year + 1, 1, 20), datetime.date(year + 1, 2, 10), coordinator
+        )
+        for year in range(start_year, end_year + 1)
+    ]
+
+
+def plan_import(
+    *, parsed, fields, agencies: dict, calendar: list[CycleCalendar], user, new_agencies=()
+):
+    """A new plan from its workbook (measures.services.plan_load) with its reporting cycles, all
+    or nothing: one cycle for each year of the plan, with the calendar's deadlines and
+    coordinator. `agencies` maps each executor's text the workbook left unmatched to an agency;
+    `new_agencies` are (text, NewAgency) the admin chose to create for the others. Refused,
+    writing nothing, for any problem of the workbook, an unmatched executor, an agency that
+    cannot be created, or a calendar that does not cover the plan's years exactly."""
+    years = [c.year for c in calendar]
+    if sorted(years) != list(range(fields.start_year, fields.end_year + 1)):
+        raise ActionRefused(
+            _("Отчётные периоды должны охватывать годы плана %(start)s–%(end)s, по одному.")
+            % {"start": fields.start_year, "end": fields.end_year}
+        )
+    for cycle in calendar:
+        if cycle.summary_deadline < cycle.submission_deadline:
+            raise ActionRefused(
+                _("%(year)s: срок сводной информации раньше срока отчётов.") % {"year": cycle.year}
+            )
+        if cycle.submission_deadline.year <= cycle.year:
+            raise ActionRefused(
+                _("%(year)s: отчёт за год представляют после его окончания.") % {"year": cycle.year}
+            )
+    with transaction.atomic():
+        mapped = dict(agencies)
+        for text, new in new_agencies:
+            mapped[text] = agency_create(new=new)
+        plan = plan_load(parsed=parsed, fields=fields, agencies=mapped)
+        ReportingCycle.objects.bulk_create(
+            ReportingCycle(
+                plan=plan,
+                year=c.year,
+                submission_deadline=c.submission_deadline,
+                summary_deadline=c.summary_deadline,
+                coordinator=c.coordinator,
+            )
+            for c in calendar
+        )
+        audit.record_plan_import(plan, user, measures=len(parsed.measures))
+    return plan
+
+
 # The summary's actions, under the names DESIGN.md gives them in reporting.services: the
 # reporting app's public writes. They live in reporting.summaries.services (README,
 # "Architecture"), which imports nothing from this module.
@@ -406,6 +478,7 @@ __all__ = [
     "entry_remove_voluntary",
     "entry_save",
     "entry_update",
+    "plan_import",
     "reminders_send",
     "report_accept",
     "report_open",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from agencies.selectors import agency_lineage
 from core import pages
 from core.exceptions import EditConflict
 from core.views import attempt, download
@@ -41,10 +42,12 @@ def home(request):
     """An agency's reporting cycles: its report in each, the deadline and the way in; the
     secretariat's and observers' way to every cycle."""
     user = request.user
+    monitored = selectors.monitored_cycles() if user.reads_every_report else []
     context = {
         "cycles": selectors.agency_cycles(agency=user.agency) if user.agency_id else [],
         "reads_every_report": user.reads_every_report,
-        "monitored_cycles": selectors.monitored_cycles() if user.reads_every_report else [],
+        "monitored_cycles": monitored,
+        "several_plans": len({cycle.plan_id for cycle in monitored}) > 1,
         **pages.page_context("home", user=user),
     }
     return render(request, "reporting/home.html", context)
@@ -74,6 +77,8 @@ def _report_page(request, report, *, status=200, submit_errors=None, review_form
         "entries": selectors.report_entries(report=report),
         "comments": selectors.report_comments(report=report),
         "history": selectors.report_history(report=report),
+        # Reports keep the agency as it was; a renamed or split one says who carries it on.
+        "lineage": agency_lineage(agency=report.agency),
         "can_edit": can_edit,
         "can_review": permissions.can_review(user, report.cycle),
         "submit_errors": submit_errors or {},

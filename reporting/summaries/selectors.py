@@ -102,10 +102,12 @@ def summary_items(*, summary: Summary) -> list[SummaryItem]:
     )
 
 
-def measure_summary_items(*, measure: Measure, user) -> list[SummaryItem]:
-    """The measure's line in each year's summary: sent summaries for everyone, drafts too for
-    those who read every report. One query."""
-    items = SummaryItem.objects.filter(measure=measure).select_related("summary__cycle")
+def measure_summary_items(*, measures: list[Measure], user) -> list[SummaryItem]:
+    """The line of each of `measures` (a measure across plans) in each year's summary, by year:
+    sent summaries for everyone, drafts too for those who read every report. One query."""
+    items = SummaryItem.objects.filter(measure__in=measures).select_related(
+        "summary__cycle__plan", "measure"
+    )
     if not user.reads_every_report:
         items = items.filter(summary__state=Summary.State.SENT)
     return list(items.order_by("summary__cycle__year"))

@@ -147,7 +147,8 @@ def test_unknown_measure_is_404(client, mon_officer):
 
 def test_measure_page_query_count(client, mon_officer, django_assert_num_queries):
     client.force_login(mon_officer)
-    # session, user, plan, measure, its executors with agencies, its sub-measures, its lines
-    # in each year's summary
-    with django_assert_num_queries(7):
+    # session, user, plan, measure (with the one it continues), its executors with agencies,
+    # its sub-measures, the measures continuing it in later plans, its lines in each year's
+    # summary
+    with django_assert_num_queries(8):
         client.get(measure_url("12"))
