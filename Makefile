@@ -21,7 +21,7 @@ install: $(STAMP)
 
 # The task worker (mail, reminders) and the scheduler run beside the web server; all three stop
 # together (Ctrl+C). README, "Background work".
-WORKER := $(PY) manage.py db_worker --queue-name '*' --no-reload
+WORKER := $(PY) manage.py db_worker --queue-name '*' --no-reload $(WORKER_OPTIONS)
 SCHEDULER := $(PY) manage.py run_scheduler
 define with_background_work
 	@$(WORKER) & worker=$$!; $(SCHEDULER) & scheduler=$$!; \
@@ -29,8 +29,11 @@ define with_background_work
 	$(1)
 endef
 
-# Development server on SQLite (or DATABASE_URL), with the plan and demo accounts loaded.
+# Development server on SQLite (or DATABASE_URL), with the plan and demo accounts loaded. Mail is
+# written to files in sent-mail/ (the console stays readable), the worker says only what fails.
 run: export DEBUG ?= 1
+run: export EMAIL_URL ?= filemail://$(CURDIR)/sent-mail
+run: WORKER_OPTIONS = --verbosity 0
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddata plan_2018_2020

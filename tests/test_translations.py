@@ -786,3 +786,12 @@ def test_login_with_the_right_password_in_kazakh(client, mon_officer):
         follow=True,
     )
     assert "Менің есептерім" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_gender_placeholders_in_the_catalogs(language):
+    """Official wording: «представлен», «сохранили: …», never «представил(о)» or «сохранил(а)»."""
+    placeholder = re.compile(r"\w\((?:а|о|ла|ло|и)\)")
+    for entry in catalog(language):
+        for text in (entry["msgid"], *entry["msgstr"]):
+            assert not placeholder.search(text), text

@@ -20,6 +20,15 @@ from reporting import services
 from reporting.models import AnnualReport, ReportEntry, ReportingCycle
 
 PRIVILEGED_DEMO_USERS = ("admin", "mvd.secretariat", "mtszn.secretariat")
+# The accounts worth trying first, what each is for, and the page to open.
+WHERE_TO_START = [
+    ("mon.officer", ("an officer of МОН, the 2019 report half-filled", "/")),
+    ("akimat-almaty.officer", ("an akimat's officer, its commission's meetings", "/commissions/")),
+    ("mvd.secretariat", ("the МВД secretariat, reviews 2018–2019", "{dashboard}")),
+    ("mtszn.secretariat", ("the МТСЗН secretariat, coordinates 2020", "/")),
+    ("observer", ("an observer, reads everything", "/plans/")),
+    ("admin", ("the admin: plans, agencies, users, the mail queue", "/admin/")),
+]
 SAMPLE_TEXT = (
     "За отчётный год проведены плановые мероприятия: совещания, проверки и "
     "информационная работа. Подробности — в приложенных документах."
@@ -241,10 +250,6 @@ class Command(BaseCommand):
             created_reports = self._reports(agencies, accounts)
             created_meetings = self._meetings(plan, agencies)
             created_plans = self._regional_plans(plan)
-        self.stdout.write("Demo accounts (username / password), new passwords on every run:")
-        for username, password in accounts.items():
-            self.stdout.write(f"  {username:<34} {password}")
-        self._second_factors()
         if created_reports:
             self.stdout.write(f"Sample reports created: {created_reports}.")
         if created_meetings or created_plans:
@@ -254,6 +259,28 @@ class Command(BaseCommand):
                 f"{regional} of regional commissions, {decisions} decisions, {assigned} "
                 f"assignments to agencies ({done} marked done), {created_plans} regional plans."
             )
+        self.stdout.write("")
+        self.stdout.write("Every agency's officer (username / password), new passwords each run:")
+        for username, password in accounts.items():
+            if username not in dict(WHERE_TO_START):
+                self.stdout.write(f"  {username:<34} {password}")
+        self._second_factors()
+        self._where_to_start(accounts)
+
+    def _where_to_start(self, accounts):
+        """Last, in one block: the accounts to try and the address to open with each."""
+        site = settings.SITE_URL.rstrip("/")
+        cycle = ReportingCycle.objects.filter(plan__code=PLAN_CODE, year=2019).first()
+        dashboard = f"/cycles/{cycle.pk}/dashboard/" if cycle else "/"
+        self.stdout.write("")
+        self.stdout.write(f"Open {site}/login/ and sign in as (username / password):")
+        for username, (role, path) in WHERE_TO_START:
+            path = path.replace("{dashboard}", dashboard)
+            self.stdout.write(f"  {username:<22} {accounts[username]:<14} {role}: {site}{path}")
+        self.stdout.write(
+            "The admin and the secretariats give a second factor at sign-in: a recovery code from "
+            "the list above does. Mail the portal sends is written to the folder sent-mail/."
+        )
 
     def _account(self, username, **fields):
         user, _ = User.objects.update_or_create(username=username, defaults=fields)
