@@ -58,7 +58,7 @@ def test_the_secretariat_enrols_and_signs_in_with_a_code(page, portal, settings)
     page.get_by_role("link", name="Коды сохранены, продолжить").click()
     page.wait_for_url(f"{portal}/reports/")
 
-    page.get_by_role("link", name="Безопасность").click()
+    page.locator("a.navbar-account").click()  # the account: its security page
     expect(page.get_by_text("Включена", exact=True)).to_be_visible()
     log_out(page)
 
