@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
@@ -22,6 +23,47 @@ def expected_measures(*, cycle: ReportingCycle, agency) -> list[Measure]:
         .order_by("measure__position")
     )
     return [r.measure for r in responsibilities]
+
+
+def entry_problems(entry: ReportEntry) -> list[str]:
+    """What an entry lacks to be submitted (the rule of `services.report_submit`), in words."""
+    problems = []
+    if not entry.status:
+        problems.append(_("не указан статус исполнения"))
+    if not entry.narrative.strip():
+        problems.append(_("не заполнена информация о ходе исполнения"))
+    return problems
+
+
+def incomplete_entries(*, entries: list[ReportEntry]) -> dict[ReportEntry, list[str]]:
+    """The entries that cannot be submitted as they are, with what each lacks."""
+    return {entry: problems for entry in entries if (problems := entry_problems(entry))}
+
+
+@dataclass
+class SubmitCheck:
+    """What the confirmation of a submission says: how much is filled, what is missing, and
+    whether the report would be late."""
+
+    report: AnnualReport
+    entries: list[ReportEntry]
+    missing: dict[ReportEntry, list[str]]
+    would_be_late: bool
+
+    @property
+    def filled(self) -> int:
+        return len(self.entries) - len(self.missing)
+
+    @property
+    def can_submit(self) -> bool:
+        return bool(self.entries) and not self.missing
+
+
+def submit_check(*, report: AnnualReport) -> SubmitCheck:
+    """The report as its submission would find it. One query (the entries)."""
+    entries = list(report.entries.select_related("measure").order_by("measure__position"))
+    late = report.first_submitted_at is None and timezone.now() >= report.cycle.submission_closes_at
+    return SubmitCheck(report, entries, incomplete_entries(entries=entries), late)
 
 
 def open_measures_to_add(*, report: AnnualReport) -> QuerySet[Measure]:

@@ -224,15 +224,7 @@ def report_submit(*, report: AnnualReport, user) -> AnnualReport:
         entries = list(locked.entries.select_related("measure").order_by("measure__position"))
         if not entries:
             raise IncompleteReport(_("В отчёте нет ни одного мероприятия."), {})
-        errors = {}
-        for entry in entries:
-            problems = []
-            if not entry.status:
-                problems.append(_("не указан статус исполнения"))
-            if not entry.narrative.strip():
-                problems.append(_("не заполнена информация о ходе исполнения"))
-            if problems:
-                errors[entry] = problems
+        errors = selectors.incomplete_entries(entries=entries)
         if errors:
             raise IncompleteReport(
                 _("Отчёт не представлен: не заполнено мероприятий — %(count)s.")

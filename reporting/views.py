@@ -249,9 +249,17 @@ def attachment_delete(request, pk):
 
 
 @login_required
-@require_POST
 def report_submit(request, pk):
+    """Asked (GET): what the submission will do and what is still missing, with the button
+    that does it. Sent (POST): the submission."""
     report = _get_report_for_user(request.user, pk)
+    if request.method != "POST":
+        if not attempt(
+            request, partial(services.require_editable, user=request.user, report=report)
+        ).ok:
+            return redirect(report)
+        context = {"report": report, "check": selectors.submit_check(report=report)}
+        return render(request, "reporting/report_submit_confirm.html", context)
     try:
         outcome = attempt(
             request,

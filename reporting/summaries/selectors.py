@@ -3,6 +3,8 @@ lines, and a measure's lines across years."""
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from agencies.models import Agency
 from measures.models import Measure, Responsibility
 from reporting.models import AnnualReport, ReportEntry, ReportingCycle, Summary, SummaryItem
@@ -111,3 +113,49 @@ def measure_summary_items(*, measures: list[Measure], user) -> list[SummaryItem]
     if not user.reads_every_report:
         items = items.filter(summary__state=Summary.State.SENT)
     return list(items.order_by("summary__cycle__year"))
+
+
+@dataclass
+class SendCheck:
+    """What the confirmation of sending a summary says: who has not reported (and would be
+    "нет информации" in it), what is late, what the secretariat changed by hand."""
+
+    summary: Summary
+    expected: int
+    not_started: list[Agency]
+    drafts: list[Agency]
+    returned: list[Agency]
+    no_information: int
+    edited: int
+    is_late: bool
+
+    @property
+    def not_presented(self) -> int:
+        return len(self.not_started) + len(self.drafts) + len(self.returned)
+
+
+def send_check(*, summary: Summary) -> SendCheck:
+    """The cycle as the sending of its summary would find it. Three queries."""
+    cycle = summary.cycle
+    agencies = cycle_expected_agencies(cycle=cycle)
+    reports = {r.agency_id: r for r in AnnualReport.objects.filter(cycle=cycle)}
+    not_started, drafts, returned = [], [], []
+    for agency in agencies:
+        report = reports.get(agency.pk)
+        if report is None:
+            not_started.append(agency)
+        elif report.state == AnnualReport.State.DRAFT:
+            drafts.append(agency)
+        elif report.state == AnnualReport.State.RETURNED:
+            returned.append(agency)
+    statuses = list(summary.items.values_list("status", "is_edited"))
+    return SendCheck(
+        summary=summary,
+        expected=len(agencies),
+        not_started=not_started,
+        drafts=drafts,
+        returned=returned,
+        no_information=sum(1 for s, _e in statuses if s == SummaryItem.Status.NO_INFORMATION),
+        edited=sum(1 for _s, e in statuses if e),
+        is_late=timezone.now() >= cycle.summary_closes_at,
+    )

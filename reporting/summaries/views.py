@@ -147,10 +147,17 @@ SEND_STORAGE_FAILURE = gettext_lazy(
 
 
 @login_required
-@require_POST
 def summary_send(request, cycle_pk):
+    """Asked (GET): what sending will do and who has not reported, with the button that does
+    it. Sent (POST): the sending recorded."""
     cycle = _get_cycle_for_reader(request.user, cycle_pk)
     summary = _summary_or_404(cycle)
+    if request.method != "POST":
+        check = partial(services.require_editable, user=request.user, summary=summary)
+        if not attempt(request, check).ok:
+            return redirect(summary)
+        context = {"cycle": cycle, "check": selectors.send_check(summary=summary)}
+        return render(request, "summaries/summary_send_confirm.html", context)
     send = partial(services.summary_send, summary=summary, user=request.user)
     if attempt(request, send, storage_failure=SEND_STORAGE_FAILURE).ok:
         messages.success(

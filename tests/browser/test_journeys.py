@@ -51,7 +51,12 @@ def test_file_return_fix_and_accept(page, portal):
     assert page.url == report_url
     expect(page.get_by_role("link", name="протокол.pdf")).to_be_visible()
     expect(page.locator("td", has_text="Проведены проверки")).to_have_count(6)
-    page.get_by_role("button", name="Представить отчёт координатору").click()
+    # An irreversible step asks first: what it does, and that nothing is missing.
+    page.get_by_role("link", name="Представить отчёт координатору…").click()
+    expect(page.get_by_text("Заполнено мероприятий: 6 из 6.")).to_be_visible()
+    expect(page.get_by_text("Изменять отчёт будет нельзя")).to_be_visible()
+    assert AnnualReport.objects.get().state == "draft"  # asking changes nothing
+    page.get_by_role("button", name="Представить отчёт", exact=True).click()
     expect(page.get_by_role("alert").first).to_contain_text("Отчёт представлен координатору")
     log_out(page)
 
@@ -68,7 +73,8 @@ def test_file_return_fix_and_accept(page, portal):
     page.get_by_role("link", name="Заполнить мероприятие 4").click()
     page.get_by_label("Информация о ходе исполнения").fill("Проверено 40 дел об усыновлении.")
     page.get_by_role("button", name="Сохранить", exact=True).click()
-    page.get_by_role("button", name="Представить отчёт координатору").click()
+    page.get_by_role("link", name="Представить отчёт координатору…").click()
+    page.get_by_role("button", name="Представить отчёт", exact=True).click()
     expect(page.get_by_role("alert").first).to_contain_text("Отчёт представлен координатору")
     log_out(page)
 
@@ -111,6 +117,11 @@ def test_summary_edit_download_and_send(page, portal):
     assert "Сводный текст секретариата по п. 14." in row_14
     assert "Исполняется" in row_14
 
-    page.get_by_role("button", name="Отметить отправку в Правительство").click()
+    page.get_by_role("link", name="Отметить отправку в Правительство…").click()
+    # It says who has not reported before anything is recorded.
+    expect(page.get_by_text("Не представили отчёт")).to_be_visible()
+    expect(page.get_by_text("Не начали отчёт:")).to_contain_text("МИД")
+    assert not Summary.objects.get().is_sent
+    page.get_by_role("button", name="Отметить отправку", exact=True).click()
     expect(page.get_by_role("alert").first).to_contain_text("Отчёты года закрыты")
     assert Summary.objects.get().is_sent
