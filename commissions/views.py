@@ -29,7 +29,6 @@ from core.forms import with_limit
 from core.views import attempt, download, require
 from measures.models import Plan
 
-
 NOTE_LIMIT = DecisionAssignment._meta.get_field("note").max_length
 
 
