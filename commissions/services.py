@@ -23,7 +23,7 @@ from commissions.models import (
 from core.documents import files_removed_on_failure
 from core.exceptions import ActionRefused, Gone, PermissionRefused, refuse_nul, refuse_too_long
 from core.services import locked_row
-from measures.models import Plan, Responsibility
+from measures.models import Responsibility
 
 Action = audit.Action
 
@@ -150,7 +150,6 @@ def meeting_record(
 # What a request that lost the race to a deletion is told (core.exceptions.Gone).
 MEETING_GONE = gettext_lazy("Заседание удалено (вместе с его решениями), пока вы работали с ним.")
 DECISION_GONE = gettext_lazy("Решение удалено, пока вы работали с ним.")
-PLAN_GONE = gettext_lazy("Этот план удалён из портала, пока вы записывали региональный план.")
 ASSIGNMENT_GONE = gettext_lazy(
     "Этого поручения больше нет: решение удалено или ведомство снято с него, пока вы работали."
 )
@@ -400,9 +399,6 @@ def regional_plan_record(
         raise ActionRefused(_("Укажите дату утверждения регионального плана."))
     _not_in_future(approved_on, _("Дата утверждения позже сегодняшней."))
     with files_removed_on_failure(), transaction.atomic():
-        # The plan's row locked, as a meeting is for its decisions: an admin deleting the plan
-        # meanwhile waits, or has deleted it and the akimat is told.
-        plan = locked_row(Plan.objects.all(), plan.pk, gone=PLAN_GONE)
         existing = RegionalPlan.objects.select_for_update().filter(plan=plan, agency=agency).first()
         created = existing is None
         regional_plan = existing or RegionalPlan(plan=plan, agency=agency, created_by=user)

@@ -57,7 +57,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: the client's address for the audit trail, for everything below it.
+    # First: the security headers on every response, also those answered before the middleware
+    # that set them below has run (a bad Host's 400, static files).
+    "plan_portal.middleware.SecurityHeadersMiddleware",
+    # The client's address for the audit trail, for everything below it.
     "agencies.audit.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A NUL byte in the address is a 400 before any view passes it to the database.
