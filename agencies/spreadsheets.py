@@ -23,12 +23,15 @@ from openpyxl.utils.exceptions import InvalidFileException
 from core.documents import check_archive, clean_filename
 
 # What Excel and LibreOffice read as the start of a formula in a cell of text (OWASP, "CSV
-# injection"); a tab or a carriage return hides the formula behind it.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# injection"), also after spaces or line breaks; a leading tab or carriage return is refused in
+# any case, as it hides what follows from the eye.
+FORMULA_START = ("=", "+", "-", "@")
 
 
 def is_formula(value) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_START)
+    return isinstance(value, str) and (
+        value.startswith(("\t", "\r")) or value.lstrip().startswith(FORMULA_START)
+    )
 
 
 class TextCellsCSV(base_formats.CSV):
