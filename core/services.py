@@ -1,12 +1,13 @@
 """Writes every app shares."""
 
 from django.db.models import F
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core.exceptions import EditConflict, Gone
 
 
-def locked_row(queryset, pk, *, gone: str):
+def locked_row(queryset, pk, *, gone: str | Promise):
     """The row `pk` of `queryset`, locked until the transaction ends (SELECT … FOR UPDATE on
     PostgreSQL; SQLite's IMMEDIATE transactions hold the whole database). Gone with the message
     `gone` if it was deleted meanwhile: a request that lost the race to a deletion says so and
@@ -17,7 +18,7 @@ def locked_row(queryset, pk, *, gone: str):
         raise Gone(str(gone)) from None
 
 
-def claim_version(model, pk, version, *, gone: str):
+def claim_version(model, pk, version, *, gone: str | Promise):
     """The row of `model` (an EditedByPeople), its version moved on, if it is still at `version`
     (the one the user started from); EditConflict with what is stored now otherwise, and Gone
     with the message `gone` if the row was deleted meanwhile. The conditional UPDATE is the

@@ -55,16 +55,14 @@ else:
 
 # gunicorn names itself in a Server header of every response and has no setting to stop it (its
 # maintainers leave it to the proxy). Nothing needs to know what serves the portal, and a
-# scanner looking for a vulnerable version should not be told: each worker leaves it out.
+# scanner looking for a vulnerable version should not be told: each worker, a fresh fork of the
+# master, leaves it out.
 def post_worker_init(worker):
     from gunicorn.http import wsgi
 
     headers = wsgi.Response.default_headers
-    if getattr(headers, "without_server", False):
-        return
 
     def default_headers(self):
         return [line for line in headers(self) if not line.lower().startswith("server:")]
 
-    default_headers.without_server = True  # type: ignore[attr-defined]
     wsgi.Response.default_headers = default_headers
