@@ -144,7 +144,9 @@ def test_a_decision_over_its_limit(mvd_secretariat, meeting):
     assert not ProtocolDecision.objects.exists()
 
 
-def test_a_note_over_its_limit(mvd_secretariat, meeting, mon_officer):
+@pytest.fixture
+def assignment(mvd_secretariat, meeting, mon_officer):
+    """МОН's part of a decision of the meeting."""
     decision = commission_services.decision_add(
         meeting=meeting,
         user=mvd_secretariat,
@@ -153,7 +155,10 @@ def test_a_note_over_its_limit(mvd_secretariat, meeting, mon_officer):
         due_date=D(2020, 6, 1),
         agencies=[mon_officer.agency],
     )
-    assignment = decision.assignments.get()
+    return decision.assignments.get()
+
+
+def test_a_note_over_its_limit(assignment, mon_officer):
     with pytest.raises(ActionRefused, match="«Что сделано»: текст слишком длинный"):
         commission_services.assignment_complete(
             assignment=assignment, user=mon_officer, note="x" * 10_001
@@ -211,15 +216,7 @@ def test_the_meeting_and_decision_forms_show_their_limits(client, mvd_secretaria
     assert 'maxlength="10000"' in detail  # the decision's text
 
 
-def test_the_note_shows_its_limit(client, mvd_secretariat, meeting, mon_officer):
-    commission_services.decision_add(
-        meeting=meeting,
-        user=mvd_secretariat,
-        number="1",
-        text="Решение",
-        due_date=D(2020, 6, 1),
-        agencies=[mon_officer.agency],
-    )
+def test_the_note_shows_its_limit(client, assignment, mon_officer):
     client.force_login(mon_officer)
     page = client.get(reverse("assignment_list")).content.decode()
     assert 'name="note" rows="2" maxlength="10000"' in page

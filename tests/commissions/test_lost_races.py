@@ -17,6 +17,7 @@ from commissions.models import (
 )
 from core.exceptions import Gone
 from tests.commissions.conftest import D, national, protocol
+from tests.reporting.documents import stored_files
 
 pytestmark = pytest.mark.django_db
 # A colleague's deletions, through the services as the tests found them (some tests replace a
@@ -39,11 +40,6 @@ def decision(meeting, mvd_secretariat, mon):
         due_date=D(2020, 6, 1),
         agencies=[mon],
     )
-
-
-def stored_files(settings):
-    root = settings.PRIVATE_MEDIA_ROOT
-    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
 def state():

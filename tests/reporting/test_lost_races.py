@@ -11,7 +11,7 @@ from core.exceptions import Gone
 from reporting import selectors, services
 from reporting.models import Attachment, ReportEntry
 from tests.reporting.conftest import fill
-from tests.reporting.documents import PDF, upload
+from tests.reporting.documents import PDF, stored_files, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +24,6 @@ def voluntary(mon_report, mon_officer):
 
 def removed_meanwhile(entry, user):
     services.entry_remove_voluntary(entry=ReportEntry.objects.get(pk=entry.pk), user=user)
-
-
-def stored_files(settings):
-    root = settings.PRIVATE_MEDIA_ROOT
-    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
 def test_saving_an_entry_removed_meanwhile_stores_no_document(voluntary, mon_officer, settings):
