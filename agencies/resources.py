@@ -61,9 +61,10 @@ class StrictBooleanWidget(widgets.BooleanWidget):
 
 
 class PlainTextWidget(widgets.CharWidget):
-    """Text, never a spreadsheet formula: a cell beginning with "=", "+", "-", "@", a tab or a
-    carriage return is a row error. Nothing of the plan begins so, and a spreadsheet that opened
-    an export of it would run it (exports write such cells as text all the same)."""
+    """Text, never a spreadsheet formula: a cell beginning with "=", "+", "-" or "@" (after any
+    spaces), a tab or a carriage return is a row error (agencies.spreadsheets.is_formula).
+    Nothing of the plan begins so, and a spreadsheet that opened an export of it would run it
+    (exports write such cells as text all the same)."""
 
     def clean(self, value, row=None, **kwargs):
         text = super().clean(value, row, **kwargs)
