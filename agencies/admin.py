@@ -7,13 +7,17 @@ from import_export.admin import ImportExportModelAdmin
 from agencies import services
 from agencies.forms import AgencyAdminForm
 from agencies.models import Agency, AgencySuccession, AuditEvent, User
-from agencies.resources import SPREADSHEET_FORMATS, AgencyResource
+from agencies.resources import AgencyResource
+from agencies.spreadsheets import SPREADSHEET_FORMATS, LimitedImportForm
 
 
 class SpreadsheetAdmin(ImportExportModelAdmin):
-    """Import and export in CSV and XLSX: a preview, then the import on confirmation."""
+    """Import and export in CSV and XLSX: a preview, then the import on confirmation. Every
+    export writes formulas as text; an import is checked against its limits before it is read
+    (agencies.spreadsheets)."""
 
     import_formats = export_formats = SPREADSHEET_FORMATS
+    import_form_class = LimitedImportForm
 
     def process_result(self, result, request):
         # The confirmed import checks the rows again; if one fails now (the data changed since

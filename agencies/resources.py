@@ -9,14 +9,13 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db.models import F
 from django.utils.formats import sanitize_separators
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, results, widgets
 from import_export.fields import Field
-from import_export.formats import base_formats
 
 from agencies.models import Agency
-
-SPREADSHEET_FORMATS = [base_formats.CSV, base_formats.XLSX]
+from agencies.spreadsheets import is_formula
 
 
 class NaturalKeyWidget(widgets.ForeignKeyWidget):
@@ -61,6 +60,25 @@ class StrictBooleanWidget(widgets.BooleanWidget):
         return super().clean(value, row, **kwargs)
 
 
+class PlainTextWidget(widgets.CharWidget):
+    """Text, never a spreadsheet formula: a cell beginning with "=", "+", "-" or "@" (after any
+    spaces), a tab or a carriage return is a row error (agencies.spreadsheets.is_formula).
+    Nothing of the plan begins so, and a spreadsheet that opened an export of it would run it
+    (exports write such cells as text all the same)."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if is_formula(text):
+            raise ValueError(
+                _(
+                    "«%(value)s»: текст начинается со знака, с которого начинается формула "
+                    "электронной таблицы (=, +, -, @, табуляция, возврат каретки). Уберите его."
+                )
+                % {"value": Truncator(text.strip()).chars(60)}
+            )
+        return text
+
+
 class FileError(ValueError):
     """A fault of the file as a whole, such as a missing column."""
 
@@ -78,6 +96,7 @@ class NaturalKeyResource(resources.ModelResource):
     # An empty cell of a text column is "", as Django stores blank text, not None.
     WIDGETS_MAP = {**resources.ModelResource.WIDGETS_MAP, "TextField": widgets.CharWidget}
     STRICT_WIDGETS = {
+        widgets.CharWidget: PlainTextWidget,
         widgets.IntegerWidget: WholeNumberWidget,
         widgets.BooleanWidget: StrictBooleanWidget,
     }

@@ -4,16 +4,19 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from commissions import selectors
-from core.forms import DOCUMENT_HELP, DateInput, DocumentField
+from commissions.models import CommissionMeeting, ProtocolDecision
+from core.forms import DOCUMENT_HELP, DateInput, DocumentField, long_text_field
 from measures.models import Plan
 
 
 class MeetingForm(forms.Form):
     held_on = forms.DateField(label=_("Дата заседания"), widget=DateInput())
     protocol_number = forms.CharField(label=_("Номер протокола"), max_length=50)
-    agenda = forms.CharField(
+    agenda = long_text_field(
+        CommissionMeeting,
+        "agenda",
+        rows=5,
         label=_("Повестка дня"),
-        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Вопросы, рассмотренные на заседании."),
     )
     document = DocumentField(
@@ -26,7 +29,7 @@ class DecisionForm(forms.Form):
     number = forms.CharField(
         label=_("Пункт протокола"), max_length=20, help_text=_("Например «1» или «2.3».")
     )
-    text = forms.CharField(label=_("Решение"), widget=forms.Textarea(attrs={"rows": 4}))
+    text = long_text_field(ProtocolDecision, "text", rows=4, label=_("Решение"))
     due_date = forms.DateField(label=_("Срок исполнения"), required=False, widget=DateInput())
     agencies = forms.ModelMultipleChoiceField(
         label=_("Ответственные ведомства"),

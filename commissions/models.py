@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import AgencyScopedQuerySet
 from core.deadlines import end_of_day
-from core.models import StoredDocument
+from core.models import StoredDocument, limited_text
 
 
 class CommissionDocument(StoredDocument):
@@ -108,7 +108,7 @@ class CommissionMeeting(WithDocument, Recorded):
     )
     held_on = models.DateField(_("дата заседания"))
     protocol_number = models.CharField(_("номер протокола"), max_length=50)
-    agenda = models.TextField(_("повестка дня"))
+    agenda = limited_text(_("повестка дня"), max_length=10_000)  # the questions, not the minutes
 
     objects = MeetingQuerySet.as_manager()
 
@@ -159,7 +159,7 @@ class ProtocolDecision(Recorded):
         related_name="decisions",
     )
     number = models.CharField(_("пункт протокола"), max_length=20)
-    text = models.TextField(_("решение"))
+    text = limited_text(_("решение"), max_length=10_000)  # one point of the protocol
     due_date = models.DateField(_("срок исполнения"), null=True, blank=True)
     agencies: models.ManyToManyField = models.ManyToManyField(
         "agencies.Agency",
@@ -204,7 +204,7 @@ class DecisionAssignment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    note = models.TextField(_("что сделано"), blank=True)
+    note = limited_text(_("что сделано"), max_length=10_000, blank=True)
 
     objects = AgencyScopedQuerySet.as_manager()
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency
 from commissions import audit, permissions
@@ -20,7 +21,8 @@ from commissions.models import (
     RegionalPlan,
 )
 from core.documents import files_removed_on_failure
-from core.exceptions import ActionRefused, PermissionRefused, refuse_nul
+from core.exceptions import ActionRefused, Gone, PermissionRefused, refuse_nul, refuse_too_long
+from core.services import locked_row
 from measures.models import Responsibility
 
 Action = audit.Action
@@ -94,6 +96,7 @@ def _save_with_document(obj, file, user, write) -> None:
 
 def _meeting_fields(meeting, *, held_on, protocol_number, agenda) -> None:
     refuse_nul(protocol_number, agenda)
+    refuse_too_long(CommissionMeeting, protocol_number=protocol_number, agenda=agenda)
     if held_on is None:
         raise ActionRefused(_("Укажите дату заседания."))
     _not_in_future(
@@ -144,12 +147,19 @@ def meeting_record(
     return meeting
 
 
-def _locked_meeting(meeting) -> CommissionMeeting:
-    return (
-        CommissionMeeting.objects.select_for_update(of=("self",))
-        .select_related("agency")
-        .get(pk=meeting.pk)
-    )
+# What a request that lost the race to a deletion is told (core.exceptions.Gone).
+MEETING_GONE = gettext_lazy("Заседание удалено (вместе с его решениями), пока вы работали с ним.")
+DECISION_GONE = gettext_lazy("Решение удалено, пока вы работали с ним.")
+ASSIGNMENT_GONE = gettext_lazy(
+    "Этого поручения больше нет: решение удалено или ведомство снято с него, пока вы работали."
+)
+
+
+def _locked_meeting(pk) -> CommissionMeeting:
+    """The meeting `pk` under its lock; Gone if it has been deleted. Its decisions and their
+    parts change only under this lock, so a deletion and a change under the meeting never
+    interleave."""
+    return locked_row(CommissionMeeting.objects.select_related("agency"), pk, gone=MEETING_GONE)
 
 
 def require_meeting_editor(*, user, meeting) -> None:
@@ -168,22 +178,22 @@ def meeting_update(
 ) -> CommissionMeeting:
     """Correct a meeting; a new document replaces the protocol stored before."""
     with files_removed_on_failure(), transaction.atomic():
-        locked = _locked_meeting(meeting)
-        require_meeting_editor(user=user, meeting=locked)
-        _meeting_fields(locked, held_on=held_on, protocol_number=protocol_number, agenda=agenda)
-        locked.updated_by = user
-        _save_meeting(locked, document, user, Action.MEETING_CHANGED)
-    return locked
+        meeting = _locked_meeting(meeting.pk)
+        require_meeting_editor(user=user, meeting=meeting)
+        _meeting_fields(meeting, held_on=held_on, protocol_number=protocol_number, agenda=agenda)
+        meeting.updated_by = user
+        _save_meeting(meeting, document, user, Action.MEETING_CHANGED)
+    return meeting
 
 
 def meeting_delete(*, meeting, user) -> None:
     """Delete a meeting recorded in error, with its decisions. Refused once an agency has
     reported on one of its decisions."""
     with transaction.atomic():
-        locked = _locked_meeting(meeting)
-        require_meeting_editor(user=user, meeting=locked)
+        meeting = _locked_meeting(meeting.pk)
+        require_meeting_editor(user=user, meeting=meeting)
         if DecisionAssignment.objects.filter(
-            decision__meeting=locked, completed_at__isnull=False
+            decision__meeting=meeting, completed_at__isnull=False
         ).exists():
             raise ActionRefused(
                 _(
@@ -191,9 +201,9 @@ def meeting_delete(*, meeting, user) -> None:
                     "нельзя. Исправьте запись."
                 )
             )
-        audit.record_meeting(Action.MEETING_DELETED, locked, user)
-        locked.delete()
-        _delete_document(locked.document)
+        audit.record_meeting(Action.MEETING_DELETED, meeting, user)
+        meeting.delete()
+        _delete_document(meeting.document)
 
 
 # Decisions
@@ -201,6 +211,7 @@ def meeting_delete(*, meeting, user) -> None:
 
 def _decision_fields(decision, meeting, *, number, text, due_date, agencies) -> list[Agency]:
     refuse_nul(number, text)
+    refuse_too_long(ProtocolDecision, number=number, text=text)
     decision.number = _required(number, _("Укажите пункт протокола."))
     decision.text = _required(text, _("Укажите текст решения."))
     agencies = list(agencies or [])
@@ -228,13 +239,13 @@ def _save_decision(decision) -> None:
 
 def decision_add(*, meeting, user, number, text, due_date=None, agencies=()) -> ProtocolDecision:
     """Record a decision of the meeting; for the interdepartmental commission, the agencies it
-    is addressed to and its due date."""
+    is addressed to and its due date. Gone if the meeting has been deleted meanwhile."""
     with transaction.atomic():
-        locked = _locked_meeting(meeting)
-        require_meeting_editor(user=user, meeting=locked)
-        decision = ProtocolDecision(meeting=locked, created_by=user, updated_by=user)
+        meeting = _locked_meeting(meeting.pk)
+        require_meeting_editor(user=user, meeting=meeting)
+        decision = ProtocolDecision(meeting=meeting, created_by=user, updated_by=user)
         agencies = _decision_fields(
-            decision, locked, number=number, text=text, due_date=due_date, agencies=agencies
+            decision, meeting, number=number, text=text, due_date=due_date, agencies=agencies
         )
         _save_decision(decision)
         DecisionAssignment.objects.bulk_create(
@@ -247,8 +258,10 @@ def decision_add(*, meeting, user, number, text, due_date=None, agencies=()) -> 
 
 
 def _locked_decision(decision) -> ProtocolDecision:
-    locked = ProtocolDecision.objects.select_related("meeting__agency").get(pk=decision.pk)
-    _locked_meeting(locked.meeting)  # decisions change under their meeting's lock
+    """The decision, read under its meeting's lock; Gone if either has been deleted."""
+    meeting = _locked_meeting(decision.meeting_id)
+    locked = locked_row(meeting.decisions.all(), decision.pk, gone=DECISION_GONE)
+    locked.meeting = meeting
     return locked
 
 
@@ -256,52 +269,68 @@ def decision_update(*, decision, user, number, text, due_date=None, agencies=())
     """Correct a decision. An agency that has already marked its part done cannot be taken off
     it."""
     with transaction.atomic():
-        locked = _locked_decision(decision)
-        require_meeting_editor(user=user, meeting=locked.meeting)
+        decision = _locked_decision(decision)
+        require_meeting_editor(user=user, meeting=decision.meeting)
         agencies = _decision_fields(
-            locked, locked.meeting, number=number, text=text, due_date=due_date, agencies=agencies
+            decision,
+            decision.meeting,
+            number=number,
+            text=text,
+            due_date=due_date,
+            agencies=agencies,
         )
         wanted = {a.pk for a in agencies}
-        current = {a.agency_id: a for a in locked.assignments.select_related("agency")}
+        current = {a.agency_id: a for a in decision.assignments.select_related("agency")}
         done_removed = [a for pk, a in current.items() if pk not in wanted and a.is_done]
         if done_removed:
             raise ActionRefused(
                 _("%(agency)s уже отметило исполнение: его нельзя снять с поручения.")
                 % {"agency": done_removed[0].agency}
             )
-        locked.updated_by = user
-        _save_decision(locked)
-        DecisionAssignment.objects.filter(decision=locked).exclude(agency_id__in=wanted).delete()
+        decision.updated_by = user
+        _save_decision(decision)
+        DecisionAssignment.objects.filter(decision=decision).exclude(agency_id__in=wanted).delete()
         DecisionAssignment.objects.bulk_create(
             [
-                DecisionAssignment(decision=locked, agency=agency)
+                DecisionAssignment(decision=decision, agency=agency)
                 for agency in agencies
                 if agency.pk not in current
             ]
         )
         audit.record_decision(
-            Action.DECISION_CHANGED, locked, user, agencies=[a.code for a in agencies]
+            Action.DECISION_CHANGED, decision, user, agencies=[a.code for a in agencies]
         )
-    return locked
+    return decision
 
 
 def decision_delete(*, decision, user) -> None:
     with transaction.atomic():
-        locked = _locked_decision(decision)
-        require_meeting_editor(user=user, meeting=locked.meeting)
-        if locked.assignments.filter(completed_at__isnull=False).exists():
+        decision = _locked_decision(decision)
+        require_meeting_editor(user=user, meeting=decision.meeting)
+        if decision.assignments.filter(completed_at__isnull=False).exists():
             raise ActionRefused(
                 _("Ведомства уже отметили исполнение этого решения: удалить его нельзя.")
             )
-        audit.record_decision(Action.DECISION_DELETED, locked, user)
-        locked.delete()
+        audit.record_decision(Action.DECISION_DELETED, decision, user)
+        decision.delete()
 
 
 def _locked_assignment(assignment) -> DecisionAssignment:
-    return (
-        DecisionAssignment.objects.select_for_update(of=("self",))
-        .select_related("agency", "decision__meeting")
-        .get(pk=assignment.pk)
+    """The agency's part, read under its meeting's lock (a decision's parts change under it:
+    a correction may take an agency off, a deletion removes them all); Gone if it is no
+    more."""
+    meeting_id = (
+        ProtocolDecision.objects.filter(pk=assignment.decision_id)
+        .values_list("meeting_id", flat=True)
+        .first()
+    )
+    if meeting_id is None:
+        raise Gone(str(ASSIGNMENT_GONE))
+    _locked_meeting(meeting_id)
+    return locked_row(
+        DecisionAssignment.objects.select_related("agency", "decision__meeting"),
+        assignment.pk,
+        gone=ASSIGNMENT_GONE,
     )
 
 
@@ -309,37 +338,38 @@ def assignment_complete(*, assignment, user, note: str) -> DecisionAssignment:
     """The agency reports its part of a decision done, saying what was done. After the due day
     it is recorded as done late."""
     refuse_nul(note)
+    refuse_too_long(DecisionAssignment, note=note)
     with transaction.atomic():
-        locked = _locked_assignment(assignment)
-        if not permissions.can_answer(user, locked):
+        assignment = _locked_assignment(assignment)
+        if not permissions.can_answer(user, assignment):
             raise PermissionRefused(
                 _("Исполнение поручения отмечает ведомство, которому оно дано.")
             )
-        if locked.is_done:
+        if assignment.is_done:
             raise ActionRefused(_("Исполнение этого поручения уже отмечено."))
-        locked.note = _required(note, _("Напишите, что сделано по поручению."))
-        locked.completed_at = timezone.now()
-        locked.completed_by = user
-        locked.save()
-        audit.record_assignment(Action.ASSIGNMENT_COMPLETED, locked, user)
-    return locked
+        assignment.note = _required(note, _("Напишите, что сделано по поручению."))
+        assignment.completed_at = timezone.now()
+        assignment.completed_by = user
+        assignment.save()
+        audit.record_assignment(Action.ASSIGNMENT_COMPLETED, assignment, user)
+    return assignment
 
 
 def assignment_reopen(*, assignment, user) -> DecisionAssignment:
     """Take back the mark: the agency itself, or the commission's secretariat."""
     with transaction.atomic():
-        locked = _locked_assignment(assignment)
-        if not permissions.can_reopen(user, locked):
+        assignment = _locked_assignment(assignment)
+        if not permissions.can_reopen(user, assignment):
             raise PermissionRefused(
                 _("Снять отметку может ведомство, которому дано поручение, или секретариат МВК.")
             )
-        if not locked.is_done:
+        if not assignment.is_done:
             raise ActionRefused(_("Исполнение этого поручения не отмечено."))
-        audit.record_assignment(Action.ASSIGNMENT_REOPENED, locked, user)
-        locked.completed_at = locked.completed_by = None
-        locked.note = ""
-        locked.save()
-    return locked
+        audit.record_assignment(Action.ASSIGNMENT_REOPENED, assignment, user)
+        assignment.completed_at = assignment.completed_by = None
+        assignment.note = ""
+        assignment.save()
+    return assignment
 
 
 # Regional plans
@@ -364,6 +394,7 @@ def regional_plan_record(
             % {"agency": agency}
         )
     refuse_nul(act, act_number)
+    refuse_too_long(RegionalPlan, act=act, act_number=act_number)
     if approved_on is None:
         raise ActionRefused(_("Укажите дату утверждения регионального плана."))
     _not_in_future(approved_on, _("Дата утверждения позже сегодняшней."))

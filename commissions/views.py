@@ -25,8 +25,11 @@ from commissions.forms import (
     RegionalPlanForm,
 )
 from commissions.models import CommissionMeeting, DecisionAssignment, ProtocolDecision, RegionalPlan
+from core.forms import with_limit
 from core.views import attempt, download, require
 from measures.models import Plan
+
+NOTE_LIMIT = DecisionAssignment._meta.get_field("note").max_length
 
 
 def _get_meeting_for_user(user, pk) -> CommissionMeeting:
@@ -141,7 +144,10 @@ def meeting_edit(request, pk):
         update = partial(
             services.meeting_update, meeting=meeting, user=request.user, **form.cleaned_data
         )
-        if attempt(request, update, form=form).ok:
+        outcome = attempt(request, update, form=form)
+        if outcome.gone:
+            return redirect("meeting_list")
+        if outcome.ok:
             messages.success(request, _("Заседание сохранено."))
             return redirect(meeting)
     return _meeting_form_page(request, form, meeting=meeting, agency=meeting.agency)
@@ -151,12 +157,12 @@ def meeting_edit(request, pk):
 @require_POST
 def meeting_delete(request, pk):
     meeting = _get_meeting_for_user(request.user, pk)
-    if not attempt(
-        request, partial(services.meeting_delete, meeting=meeting, user=request.user)
-    ).ok:
-        return redirect(meeting)
-    messages.success(request, _("Заседание удалено."))
-    return redirect("meeting_list")
+    outcome = attempt(request, partial(services.meeting_delete, meeting=meeting, user=request.user))
+    if outcome.ok:
+        messages.success(request, _("Заседание удалено."))
+    if outcome.ok or outcome.gone:
+        return redirect("meeting_list")
+    return redirect(meeting)
 
 
 def _download(obj, user):
@@ -184,9 +190,13 @@ def decision_add(request, pk):
     form = DecisionForm(request.POST, meeting=meeting)
     # A regional commission's form has no due date and agencies: the service's defaults.
     add = partial(services.decision_add, meeting=meeting, user=request.user)
-    if form.is_valid() and attempt(request, partial(add, **form.cleaned_data), form=form).ok:
-        messages.success(request, _("Решение записано."))
-        return redirect(f"{meeting.get_absolute_url()}#decisions")
+    if form.is_valid():
+        outcome = attempt(request, partial(add, **form.cleaned_data), form=form)
+        if outcome.gone:
+            return redirect("meeting_list")
+        if outcome.ok:
+            messages.success(request, _("Решение записано."))
+            return redirect(f"{meeting.get_absolute_url()}#decisions")
     return _meeting_page(request, meeting, decision_form=form, status=400)
 
 
@@ -203,13 +213,13 @@ def decision_edit(request, pk):
     }
     form = DecisionForm(request.POST or None, initial=initial, meeting=meeting)
     update = partial(services.decision_update, decision=decision, user=request.user)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and attempt(request, partial(update, **form.cleaned_data), form=form).ok
-    ):
-        messages.success(request, _("Решение сохранено."))
-        return redirect(f"{meeting.get_absolute_url()}#decisions")
+    if request.method == "POST" and form.is_valid():
+        outcome = attempt(request, partial(update, **form.cleaned_data), form=form)
+        if outcome.gone:
+            return redirect("meeting_list")
+        if outcome.ok:
+            messages.success(request, _("Решение сохранено."))
+            return redirect(f"{meeting.get_absolute_url()}#decisions")
     context = {"form": form, "decision": decision, "meeting": meeting}
     return render(request, "commissions/decision_form.html", context, status=_form_status(request))
 
@@ -219,7 +229,10 @@ def decision_edit(request, pk):
 def decision_delete(request, pk):
     decision = _get_decision_for_user(request.user, pk)
     delete = partial(services.decision_delete, decision=decision, user=request.user)
-    if attempt(request, delete).ok:
+    outcome = attempt(request, delete)
+    if outcome.gone:
+        return redirect("meeting_list")
+    if outcome.ok:
         messages.success(request, _("Решение удалено."))
     return redirect(f"{decision.meeting.get_absolute_url()}#decisions")
 
@@ -244,6 +257,8 @@ def assignment_list(request):
         "assignments": assignments,
         "is_filtered": any(filters.values()),
         "overdue_count": sum(1 for a in assignments if a.is_overdue),
+        "note_limit": NOTE_LIMIT,
+        "note_help": with_limit("", NOTE_LIMIT),
     }
     return render(request, "commissions/assignment_list.html", context)
 

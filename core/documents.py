@@ -3,6 +3,7 @@ files are accepted, judged by their content and not only by their name, and how 
 and served."""
 
 import contextvars
+import struct
 import unicodedata
 import uuid
 import zipfile
@@ -25,8 +26,70 @@ ALLOWED = {
     ".png": ("png", "image/png"),
 }
 ALLOWED_LABEL = "PDF, DOCX, XLSX, JPEG, PNG"
+ZIPPED = {"docx", "xlsx"}  # kinds that are ZIP archives
 # The file inputs' `accept`: what the browser offers to choose.
 ACCEPT = ",".join(ALLOWED)
+
+
+# A ZIP archive's end record: signature, disk numbers, member counts, the central directory's
+# size and offset, the comment's length. It closes the file, before a comment of at most 64 KB.
+_END_RECORD = struct.Struct("<4s4H2LH")
+_END_SIGNATURE = b"PK\x05\x06"
+
+
+def _declared_members(file) -> int | None:
+    """How many members the archive's end record declares, read before anything parses the
+    central directory (a forged directory of a million entries is itself the attack), or None
+    without an end record."""
+    file.seek(0, 2)
+    size = file.tell()
+    file.seek(max(0, size - _END_RECORD.size - 0xFFFF))
+    tail = file.read()
+    file.seek(0)
+    at = tail.rfind(_END_SIGNATURE)
+    if at < 0 or len(tail) - at < _END_RECORD.size:
+        return None
+    return _END_RECORD.unpack_from(tail, at)[4]
+
+
+def check_archive(file, *, name: str, max_unpacked: int, max_members: int) -> None:
+    """A DOCX or XLSX is a ZIP archive: refuse one that unpacks to more than `max_unpacked`
+    bytes or holds more than `max_members` files (a "zip bomb": a few megabytes that fill the
+    memory of whatever opens them). Read from the archive's directory, nothing is unpacked; the
+    sizes are those it declares, which is all a reader of it (Python's zipfile) unpacks.
+    ValidationError naming the file and the limit."""
+    declared = _declared_members(file)
+    infos: list[zipfile.ZipInfo] = []
+    if declared is None or declared <= max_members:
+        try:
+            with zipfile.ZipFile(file) as archive:
+                infos = archive.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            pass  # not an archive: the caller's own check says so
+        finally:
+            file.seek(0)
+    members = max(declared or 0, len(infos))
+    if members > max_members:
+        raise ValidationError(
+            _(
+                "Файл «%(name)s»: в архиве слишком много частей (%(count)s; допустимо не больше "
+                "%(limit)s). Так бывает с повреждёнными или подделанными файлами."
+            )
+            % {"name": name, "count": members, "limit": max_members}
+        )
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > max_unpacked:
+        raise ValidationError(
+            _(
+                "Файл «%(name)s» в распакованном виде больше %(limit)s (%(size)s). Так бывает с "
+                "повреждёнными или подделанными файлами."
+            )
+            % {
+                "name": name,
+                "limit": filesizeformat(max_unpacked),
+                "size": filesizeformat(unpacked),
+            }
+        )
 
 
 def _sniff(file) -> str | None:
@@ -85,6 +148,13 @@ def check_document(file) -> str:
             }
         )
     kind, content_type = ALLOWED[suffix]
+    if kind in ZIPPED:  # before the archive's directory is read to tell DOCX from XLSX
+        check_archive(
+            file,
+            name=name,
+            max_unpacked=settings.DOCUMENT_MAX_UNPACKED_SIZE,
+            max_members=settings.DOCUMENT_MAX_MEMBERS,
+        )
     if _sniff(file) != kind:
         raise ValidationError(
             _("Файл «%(name)s»: содержимое не соответствует расширению %(suffix)s.")

@@ -2,7 +2,10 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.documents import ACCEPT, ALLOWED_LABEL, check_document
@@ -10,6 +13,30 @@ from core.documents import ACCEPT, ALLOWED_LABEL, check_document
 # format_lazy: `%` on a lazy string would translate it once, at import.
 DOCUMENT_HELP = format_lazy(_("{types}, не больше 20 МБ."), types=ALLOWED_LABEL)
 DOCUMENTS_HELP = format_lazy(_("{types}, не больше 20 МБ каждый."), types=ALLOWED_LABEL)
+
+
+def _with_limit(help_text, limit: int) -> str:
+    note = gettext("Наибольшая длина, знаков: %(limit)s.") % {
+        "limit": number_format(limit, force_grouping=True)
+    }
+    return f"{help_text} {note}" if help_text else note
+
+
+# Lazy: the number is written in the language of the page, as the rest of the help text.
+with_limit = lazy(_with_limit, str)
+
+
+def long_text_field(model, name: str, *, rows: int, help_text="", **options) -> forms.CharField:
+    """A textarea for the text field `name` of `model`, as long as the field allows: the browser
+    stops typing there (`maxlength`), the form refuses more, and the help text names the limit,
+    which a textarea does not show."""
+    limit = model._meta.get_field(name).max_length
+    return forms.CharField(
+        max_length=limit,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=with_limit(help_text, limit),
+        **options,
+    )
 
 
 class DateInput(forms.DateInput):

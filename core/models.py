@@ -4,6 +4,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,18 @@ from core.documents import (
 )
 from core.exceptions import ActionRefused
 from core.storage import private_storage
+
+
+def limited_text(verbose_name, *, max_length: int, **options) -> models.TextField:
+    """A text people type, at most `max_length` characters: the form's textarea stops there and
+    full_clean refuses more (Django's TextField only hands max_length to the form). Not a
+    database constraint: a longer text stored before the limit stays readable."""
+    return models.TextField(
+        verbose_name,
+        max_length=max_length,
+        validators=[MaxLengthValidator(max_length)],
+        **options,
+    )
 
 
 def changed_by(instance: models.Model, user) -> None:

@@ -10,7 +10,7 @@ from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import ActionRefused, PermissionRefused
+from core.exceptions import ActionRefused, Gone, PermissionRefused
 
 STORAGE_FAILURE = _(
     "Документ не удалось сохранить на сервере. Ничего не изменено; попробуйте позже или "
@@ -20,10 +20,12 @@ STORAGE_FAILURE = _(
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a service call came to: `ok` and its result, or refused (the user has been told)."""
+    """What a service call came to: `ok` and its result, or refused (the user has been told);
+    `gone` when what it was on has been deleted meanwhile, and the page with it."""
 
     ok: bool
     result: Any = None
+    gone: bool = False
 
 
 def attempt(request, action, *, form=None, passes=(), storage_failure=STORAGE_FAILURE) -> Outcome:
@@ -31,14 +33,19 @@ def attempt(request, action, *, form=None, passes=(), storage_failure=STORAGE_FA
     any other refusal is shown, among the form's errors when a form is given, otherwise as a
     message, and so is a file that could not be written (OSError: a full disk, a folder that is
     not writable). Refusals the page shows in its own way (an edit conflict, an incomplete
-    report) are in `passes` and raised to the caller. The service changed nothing when it
-    refused."""
+    report) are in `passes` and raised to the caller. When what the action was on has been
+    deleted meanwhile (Gone), the message goes to the next page, never among the form's errors:
+    the view leaves the form's page for a list (`Outcome.gone`). The service changed nothing
+    when it refused."""
     try:
         return Outcome(True, action())
     except passes:
         raise
     except PermissionRefused as refusal:
         raise PermissionDenied(str(refusal)) from refusal
+    except Gone as refusal:
+        messages.error(request, str(refusal))
+        return Outcome(False, gone=True)
     except ActionRefused as refusal:
         message = str(refusal)
     except OSError:

@@ -5,6 +5,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.models import limited_text
+
 # Years outside this range are typing errors, not plans of the Republic of Kazakhstan.
 YEAR_VALIDATORS = [MinValueValidator(1991), MaxValueValidator(2100)]
 
@@ -18,7 +20,9 @@ class Plan(models.Model):
     """An action plan approved by a Government resolution."""
 
     code = models.SlugField(_("код"), max_length=64, unique=True)
-    title = models.TextField(_("наименование"))
+    # The plan's texts come from the Resolution, by the admin or an import: a few hundred
+    # characters each (the longest measure title has 370); the limits leave room to spare.
+    title = limited_text(_("наименование"), max_length=1_000)
     resolution_number = models.CharField(_("номер постановления"), max_length=32)
     resolution_date = models.DateField(_("дата постановления"))
     start_year = models.PositiveSmallIntegerField(_("первый год"), validators=YEAR_VALIDATORS)
@@ -60,7 +64,7 @@ class Section(models.Model):
         Plan, verbose_name=_("план"), on_delete=models.CASCADE, related_name="sections"
     )
     number = models.PositiveSmallIntegerField(_("номер"))
-    title = models.TextField(_("наименование"))
+    title = limited_text(_("наименование"), max_length=1_000)
 
     objects = SectionManager()
 
@@ -114,9 +118,9 @@ class Measure(models.Model):
     )
     number = models.CharField(_("номер"), max_length=16, help_text=_("Например «3.1»."))
     position = models.PositiveIntegerField(_("порядок"))
-    title = models.TextField(_("мероприятие"))
-    completion_form = models.TextField(_("форма завершения"))
-    responsible_text = models.TextField(_("ответственные за исполнение"), blank=True)
+    title = limited_text(_("мероприятие"), max_length=5_000)
+    completion_form = limited_text(_("форма завершения"), max_length=1_000)
+    responsible_text = limited_text(_("ответственные за исполнение"), max_length=2_000, blank=True)
     deadline_text = models.CharField(_("срок исполнения"), max_length=200)
     first_year = models.PositiveSmallIntegerField(
         _("первый отчётный год"), validators=YEAR_VALIDATORS

@@ -51,3 +51,18 @@ if _bool("BEHIND_TLS_PROXY"):
     forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 else:
     forwarded_allow_ips = ""
+
+
+# gunicorn names itself in a Server header of every response and has no setting to stop it (its
+# maintainers leave it to the proxy). Nothing needs to know what serves the portal, and a
+# scanner looking for a vulnerable version should not be told: each worker, a fresh fork of the
+# master, leaves it out.
+def post_worker_init(worker):
+    from gunicorn.http import wsgi
+
+    headers = wsgi.Response.default_headers
+
+    def default_headers(self):
+        return [line for line in headers(self) if not line.lower().startswith("server:")]
+
+    wsgi.Response.default_headers = default_headers

@@ -59,7 +59,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: the client's address for the audit trail, for everything below it.
+    # First: the security headers on every response, also those answered before the middleware
+    # that set them below has run (a bad Host's 400, static files).
+    "plan_portal.middleware.SecurityHeadersMiddleware",
+    # The client's address for the audit trail, for everything below it.
     "agencies.audit.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A NUL byte in the address is a 400 before any view passes it to the database.
@@ -196,6 +199,11 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Supporting documents of reports: never inside STATIC_ROOT or a folder a web server serves.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
 ATTACHMENT_MAX_SIZE = 20 * 1024 * 1024
+# A DOCX or XLSX is a ZIP archive: what it may unpack to, and how many files it may hold. A real
+# document of 20 MB unpacks to a few times that and holds tens of files, a few hundred with
+# many images or sheets; a "zip bomb" unpacks to gigabytes (core.documents.check_archive).
+DOCUMENT_MAX_UNPACKED_SIZE = env.int("DOCUMENT_MAX_UNPACKED_SIZE", default=100 * 1024 * 1024)
+DOCUMENT_MAX_MEMBERS = env.int("DOCUMENT_MAX_MEMBERS", default=2000)
 # Larger uploads go to a temporary file rather than memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # `python manage.py backup` writes its timestamped folders here (see README, "Backups").
@@ -222,6 +230,12 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# A file to import is refused before it is parsed when larger than this (an XLSX also when
+# unpacked) or with more rows (agencies.spreadsheets): the plan is a few hundred rows, while a
+# file of millions would fill a worker's memory. 5,000 rows take 10–20 s a step (the preview,
+# then the import), within gunicorn's 60 s.
+IMPORT_MAX_SIZE = env.int("IMPORT_MAX_SIZE", default=5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
 
 # Security (see README, "Deployment"). Production mode is DEBUG off behind a TLS proxy;
 # `python manage.py check --deploy --fail-level WARNING` passes with these defaults. The test

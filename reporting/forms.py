@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from core.forms import DocumentsField
-from reporting.models import AnnualReport, ReportEntry, ReportingCycle
+from core.forms import DocumentsField, long_text_field
+from reporting.models import AnnualReport, ReportEntry, ReportingCycle, ReviewComment
 
 
 class EntryForm(forms.Form):
@@ -12,9 +12,11 @@ class EntryForm(forms.Form):
         choices=[("", "—"), *ReportEntry.Status.choices],
         required=False,
     )
-    narrative = forms.CharField(
+    narrative = long_text_field(
+        ReportEntry,
+        "narrative",
+        rows=12,
         label=_("Информация о ходе исполнения"),
-        widget=forms.Textarea(attrs={"rows": 12}),
         required=False,
         help_text=_("Что сделано за отчётный год: мероприятия, результаты, цифры."),
     )
@@ -24,11 +26,7 @@ class EntryForm(forms.Form):
 
 class ReviewForm(forms.Form):
     # Whether the action needs a comment (a return, a reopening) is the service's rule.
-    comment = forms.CharField(
-        label=_("Комментарий"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-    )
+    comment = long_text_field(ReviewComment, "text", rows=4, label=_("Комментарий"), required=False)
 
 
 class VoluntaryEntryForm(forms.Form):

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import AgencyScopedQuerySet
 from core.deadlines import end_of_day
-from core.models import EditedByPeople, StoredDocument
+from core.models import EditedByPeople, StoredDocument, limited_text
 from core.storage import private_storage
 from measures.models import YEAR_VALIDATORS
 
@@ -223,7 +223,8 @@ class ReportEntry(EditedByPeople):
         related_name="entries",
     )
     status = models.CharField(_("статус"), max_length=20, choices=Status.choices, blank=True)
-    narrative = models.TextField(_("информация о ходе исполнения"), blank=True)
+    # About fifteen pages; it still fits one cell of the analysts' XLSX (Excel holds 32,767).
+    narrative = limited_text(_("информация о ходе исполнения"), max_length=30_000, blank=True)
     is_voluntary = models.BooleanField(
         _("по собственной инициативе"),
         default=False,
@@ -287,7 +288,8 @@ class ReviewComment(models.Model):
         related_name="+",
     )
     kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices)
-    text = models.TextField(_("комментарий"), blank=True)
+    # What to rework and why: a page or two.
+    text = limited_text(_("комментарий"), max_length=5_000, blank=True)
     created_at = models.DateTimeField(_("создан"), auto_now_add=True)
 
     class Meta:
@@ -393,7 +395,9 @@ class SummaryItem(EditedByPeople):
         related_name="summary_items",
     )
     status = models.CharField(_("статус"), max_length=20, choices=Status.choices)
-    text = models.TextField(_("информация о ходе исполнения"), blank=True)
+    # Composed from every executor's narrative on the measure, so longer than one narrative;
+    # a longer composed line is kept as generated, and the secretariat shortens it to edit it.
+    text = limited_text(_("информация о ходе исполнения"), max_length=100_000, blank=True)
     is_edited = models.BooleanField(
         _("изменена вручную"),
         default=False,

@@ -8,15 +8,22 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from agencies.models import Agency, User
 from agencies.services import agency_create
 from core.deadlines import days_left
 from core.documents import files_removed_on_failure
-from core.exceptions import ActionRefused, PermissionRefused, StateRefused, refuse_nul
+from core.exceptions import (
+    ActionRefused,
+    PermissionRefused,
+    StateRefused,
+    refuse_nul,
+    refuse_too_long,
+)
 from core.models import changed_by
-from core.services import claim_version
+from core.services import claim_version, locked_row
 from measures.services import plan_load
 from reporting import audit, notifications, permissions, selectors
 from reporting.exceptions import CommentRequired, IncompleteReport
@@ -32,15 +39,26 @@ from reporting.models import (
 
 State = AnnualReport.State
 
+# What a request that lost the race to a deletion is told (core.exceptions.Gone).
+REPORT_GONE = gettext_lazy("Этого отчёта больше нет в портале.")
+ENTRY_GONE = gettext_lazy(
+    "Мероприятие убрано из отчёта, пока вы работали с ним: ничего не сохранено."
+)
+ATTACHMENT_GONE = gettext_lazy("Этот документ уже удалён.")
+
 
 def _locked(report: AnnualReport) -> AnnualReport:
     """The report re-read under a row lock (PostgreSQL) or the write lock (SQLite,
-    IMMEDIATE transactions), so that two concurrent actions see each other's result."""
-    return (
-        AnnualReport.objects.select_for_update(of=("self",))
-        .select_related("cycle__summary", "agency")
-        .get(pk=report.pk)
+    IMMEDIATE transactions), so that two concurrent actions see each other's result. Its
+    entries and their documents change only under this lock."""
+    return locked_row(
+        AnnualReport.objects.select_related("cycle__summary", "agency"), report.pk, gone=REPORT_GONE
     )
+
+
+def _locked_entry(report: AnnualReport, entry: ReportEntry) -> ReportEntry:
+    """The entry, read under its report's lock; Gone if it has been removed meanwhile."""
+    return locked_row(report.entries.select_related("measure"), entry.pk, gone=ENTRY_GONE)
 
 
 def _require_unlocked(report: AnnualReport) -> None:
@@ -107,10 +125,11 @@ def entry_update(*, entry: ReportEntry, user, status: str, narrative: str, versi
     someone saved the entry since, EditConflict carries what is stored now, and nothing is
     overwritten."""
     refuse_nul(status, narrative)
+    refuse_too_long(ReportEntry, narrative=narrative)
     with transaction.atomic():
         report = _locked(entry.report)
         require_editable(user=user, report=report)
-        current = claim_version(ReportEntry, entry.pk, version)
+        current = claim_version(ReportEntry, entry.pk, version, gone=ENTRY_GONE)
         current.status = status
         current.narrative = narrative
         current.updated_by = user
@@ -153,6 +172,7 @@ def entry_remove_voluntary(*, entry: ReportEntry, user) -> None:
     with transaction.atomic():
         report = _locked(entry.report)
         require_editable(user=user, report=report)
+        entry = _locked_entry(report, entry)
         if not entry.is_voluntary:
             raise ActionRefused(
                 _("Мероприятие %(number)s обязательно для ведомства: его нельзя убрать.")
@@ -179,6 +199,7 @@ def attachment_add(*, entry: ReportEntry, user, file) -> Attachment:
     with files_removed_on_failure(), transaction.atomic():
         report = _locked(entry.report)
         require_editable(user=user, report=report)
+        entry = _locked_entry(report, entry)
         attachment = Attachment(entry=entry, uploaded_by=user)
         attachment.store(file)
         attachment.save()
@@ -196,6 +217,11 @@ def attachment_delete(*, attachment: Attachment, user) -> None:
     with transaction.atomic():
         report = _locked(attachment.entry.report)
         require_editable(user=user, report=report)
+        attachment = locked_row(
+            Attachment.objects.filter(entry__report=report).select_related("entry__measure"),
+            attachment.pk,
+            gone=ATTACHMENT_GONE,
+        )
         audit.record_document(
             audit.Action.DOCUMENT_DELETED,
             attachment,
@@ -255,6 +281,7 @@ REVIEW_ACTIONS = {
 
 def _review(report, user, *, from_states, to_state, kind, comment="", comment_required=False):
     refuse_nul(comment)
+    refuse_too_long(ReviewComment, text=comment)
     with transaction.atomic():
         locked = _locked(report)
         if not permissions.can_review(user, locked.cycle):

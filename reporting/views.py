@@ -144,6 +144,8 @@ def _entry_post(request, report, entry, extras):
         )
     except EditConflict as conflict:
         return _conflict_page(request, report, entry, conflict, extras)
+    if outcome.gone:
+        return redirect(report)
     if not outcome.ok:
         return _entry_page(request, report, entry, form, extras)
     messages.success(
@@ -240,9 +242,12 @@ def attachment_delete(request, pk):
     attachment = _get_attachment_for_user(request.user, pk)
     report = attachment.entry.report
     delete = partial(services.attachment_delete, attachment=attachment, user=request.user)
-    if attempt(request, delete).ok:
+    outcome = attempt(request, delete)
+    if outcome.ok:
         messages.success(request, _("Документ «%(name)s» удалён.") % {"name": attachment})
-    return redirect(attachment.entry.get_absolute_url() if report.is_editable else report)
+    if outcome.gone or not report.is_editable:
+        return redirect(report)
+    return redirect(attachment.entry)
 
 
 # Submission and review

@@ -25,7 +25,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from agencies.models import Agency
-from agencies.resources import SPREADSHEET_FORMATS, AgencyResource
+from agencies.resources import AgencyResource
+from agencies.spreadsheets import SPREADSHEET_FORMATS
 from measures.models import Measure, Responsibility
 from measures.resources import MeasureResource, ResponsibilityResource
 from reporting import services

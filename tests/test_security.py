@@ -135,6 +135,26 @@ def test_security_headers_on_errors_and_the_admin(client, admin_user):
         assert_security_headers(client.get(url), url)
 
 
+@pytest.mark.parametrize("ssl_redirect", [False, True])
+def test_security_headers_on_the_400_for_a_bad_host(client, settings, ssl_redirect):
+    # With the redirect to https on, SecurityMiddleware itself is the first to read the host.
+    settings.SECURE_SSL_REDIRECT = ssl_redirect
+    response = client.get(reverse("login"), HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert_security_headers(response, f"bad host, redirect {ssl_redirect}")
+
+
+def test_security_headers_on_static_files(client):
+    response = client.get("/static/css/portal.css")
+    assert response.status_code == 200
+    assert_security_headers(response, "a static file")
+
+
+def test_hsts_on_static_files_over_https(client):
+    response = client.get("/static/css/portal.css", secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
 def test_production_mode_redirects_to_https_and_sends_hsts(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     response = client.get(reverse("login"))

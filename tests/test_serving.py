@@ -1,8 +1,13 @@
 """Serving in production: gunicorn's settings, and the database `make serve` creates."""
 
+import http.client
 import io
 import os
 import runpy
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import psycopg
@@ -45,6 +50,71 @@ def test_gunicorn_from_the_environment(monkeypatch):
 def test_gunicorn_believes_the_local_proxy_only_behind_one(monkeypatch):
     config = gunicorn_settings(monkeypatch, BEHIND_TLS_PROXY="1")
     assert config["forwarded_allow_ips"] == "127.0.0.1,::1"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn(tmp_path):
+    """The portal under gunicorn with its configuration, in production mode as `make serve`
+    runs it (DEBUG off, a key set, plain http); a connection to it."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "serving-test-only",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(  # noqa: S603 (our own gunicorn, arguments of our own)
+        [str(gunicorn), "--config", str(CONFIG), "plan_portal.wsgi"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+
+        def get(path, host="127.0.0.1"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", path, headers={"Host": host})
+            response = connection.getresponse()
+            response.read()
+            connection.close()
+            return response
+
+        yield get
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_gunicorn_does_not_name_itself_and_every_response_has_the_headers(gunicorn):
+    for what, response in {
+        "a redirect to the sign-in page": gunicorn("/"),
+        "a static file": gunicorn("/static/css/portal.css"),
+        "a bad host": gunicorn("/", host="evil.example"),
+    }.items():
+        assert response.getheader("Server") is None, (what, response.getheader("Server"))
+        assert response.getheader("X-Content-Type-Options") == "nosniff", what
+        assert response.getheader("X-Frame-Options") == "DENY", what
+        assert response.getheader("Referrer-Policy") == "same-origin", what
+        assert "frame-ancestors 'none'" in response.getheader("Content-Security-Policy", ""), what
+    assert gunicorn("/", host="evil.example").status == 400
 
 
 @pytest.mark.skipif(

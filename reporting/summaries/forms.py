@@ -2,16 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from core.forms import long_text_field
 from reporting.models import AnnualReport, SummaryItem
 from reporting.summaries import dashboard
 
 
 class SummaryItemForm(forms.Form):
     status = forms.ChoiceField(label=_("Статус"), choices=SummaryItem.Status.choices)
-    text = forms.CharField(
-        label=_("Информация о ходе исполнения"),
-        widget=forms.Textarea(attrs={"rows": 16}),
-        required=False,
+    text = long_text_field(
+        SummaryItem, "text", rows=16, label=_("Информация о ходе исполнения"), required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 

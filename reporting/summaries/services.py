@@ -7,16 +7,25 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.documents import files_removed_on_failure, remember_written
-from core.exceptions import PermissionRefused, StateRefused, refuse_nul
+from core.exceptions import PermissionRefused, StateRefused, refuse_nul, refuse_too_long
 from core.models import changed_by
-from core.services import claim_version
+from core.services import claim_version, locked_row
 from reporting import audit, permissions
 from reporting.models import Summary, SummaryItem
 from reporting.selectors import cycle_expected_agencies
 from reporting.summaries import exports
 from reporting.summaries.selectors import consolidation_lines
+
+# What a request that lost the race to a deletion is told (core.exceptions.Gone).
+CYCLE_GONE = gettext_lazy("Этого отчётного цикла больше нет в портале.")
+SUMMARY_GONE = gettext_lazy("Этой сводной информации больше нет в портале.")
+ITEM_GONE = gettext_lazy(
+    "Этой строки больше нет: сводную информацию сформировали заново, и мероприятие в неё не "
+    "вошло. Ничего не сохранено."
+)
 
 
 def require_coordinator(*, user, cycle) -> None:
@@ -59,7 +68,7 @@ def summary_generate(*, cycle, user, overwrite: bool = False) -> Summary:
     unless `overwrite`. The first generation fixes the agencies expected to report."""
     require_coordinator(user=user, cycle=cycle)
     with transaction.atomic():
-        cycle = type(cycle).objects.select_for_update().get(pk=cycle.pk)
+        cycle = locked_row(type(cycle).objects.all(), cycle.pk, gone=CYCLE_GONE)
         summary = Summary.objects.select_for_update().filter(cycle=cycle).first()
         if summary is not None:
             require_draft(summary=summary)
@@ -100,13 +109,14 @@ def summary_item_update(*, item: SummaryItem, user, status: str, text: str, vers
     """The secretariat's edit of one line; refused with EditConflict if someone saved it since
     `version`, and once the summary is sent."""
     refuse_nul(status, text)
+    refuse_too_long(SummaryItem, text=text)
     with transaction.atomic():
-        summary = (
-            Summary.objects.select_for_update().select_related("cycle").get(pk=item.summary_id)
+        summary = locked_row(
+            Summary.objects.select_related("cycle"), item.summary_id, gone=SUMMARY_GONE
         )
         require_coordinator(user=user, cycle=summary.cycle)
         require_draft(summary=summary)
-        current = claim_version(SummaryItem, item.pk, version)
+        current = claim_version(SummaryItem, item.pk, version, gone=ITEM_GONE)
         current.status, current.text, current.is_edited = status, text, True
         current.updated_by = user
         changed_by(current, user)
@@ -124,7 +134,7 @@ def summary_send(*, summary: Summary, user) -> Summary:
     10 February in Astana. The summary is frozen with both files as sent, and the cycle's
     reports are locked."""
     with files_removed_on_failure(), transaction.atomic():
-        locked = Summary.objects.select_for_update().select_related("cycle").get(pk=summary.pk)
+        locked = locked_row(Summary.objects.select_related("cycle"), summary.pk, gone=SUMMARY_GONE)
         require_coordinator(user=user, cycle=locked.cycle)
         require_draft(summary=locked)
         now = timezone.now()

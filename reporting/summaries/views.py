@@ -114,13 +114,16 @@ def summary_item_edit(request, cycle_pk, item_pk):
         services.summary_item_update, item=item, user=request.user, **form.cleaned_data
     )
     try:
-        if not attempt(request, update, form=form, passes=(EditConflict,)).ok:
-            return _item_page(request, cycle, item, form)
+        outcome = attempt(request, update, form=form, passes=(EditConflict,))
     except EditConflict as conflict:
         # The form now starts from the stored version: saving again is a deliberate choice.
         data = request.POST.copy()
         data["version"] = conflict.current.version
         return _item_page(request, cycle, item, SummaryItemForm(data), current=conflict.current)
+    if outcome.gone:
+        return redirect(summary)
+    if not outcome.ok:
+        return _item_page(request, cycle, item, form)
     messages.success(request, _("Строка %(number)s сохранена.") % {"number": item.measure.number})
     return redirect(f"{summary.get_absolute_url()}#item-{item.pk}")
 

@@ -13,16 +13,16 @@ import pytest
 import tablib
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from import_export.formats import base_formats
 
 from agencies.models import Agency
-from agencies.resources import SPREADSHEET_FORMATS, AgencyResource
+from agencies.resources import AgencyResource
+from agencies.spreadsheets import SPREADSHEET_FORMATS
 from measures.models import Measure, Responsibility
 from measures.resources import MeasureResource, ResponsibilityResource
 from tests import factories
 from tests.conftest import PLAN_CODE
 
-FORMATS = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX}
+FORMATS = {format().get_extension(): format for format in SPREADSHEET_FORMATS}
 RESOURCES = {
     "agencies.agency": AgencyResource,
     "measures.measure": MeasureResource,

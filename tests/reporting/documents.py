@@ -20,3 +20,9 @@ def office(kind):
 
 def upload(name, content, content_type="application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def stored_files(settings) -> list[str]:
+    """The names of every file in private storage: what a refused change must not add to."""
+    root = settings.PRIVATE_MEDIA_ROOT
+    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []

@@ -1,4 +1,6 @@
+import io
 import os
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -218,3 +220,87 @@ def test_a_full_disk_during_an_upload_keeps_the_draft(
     # The first file, written before the disk filled up, did not stay behind.
     stored = [p for p in settings.PRIVATE_MEDIA_ROOT.rglob("*") if p.is_file()]
     assert stored == []
+
+
+# Zip bombs: a DOCX or XLSX is refused by what it would unpack to, read from its directory
+
+
+def bomb(kind, *, unpacked):
+    """A real-looking DOCX or XLSX with one member of `unpacked` zeros: it compresses about a
+    thousand to one, so a few hundred kilobytes claim a hundred megabytes and more."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml" if kind == "docx" else "xl/workbook.xml", "<x/>")
+        with archive.open("media/padding.bin", "w", force_zip64=True) as member:
+            chunk = bytes(1024 * 1024)
+            for _ in range(unpacked // len(chunk)):
+                member.write(chunk)
+    return buffer.getvalue()
+
+
+def many_members(kind, count):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml" if kind == "docx" else "xl/workbook.xml", "<x/>")
+        for n in range(count - 1):
+            archive.writestr(f"customXml/item{n}.xml", "")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_a_document_that_unpacks_to_more_than_100_mb_is_refused(
+    client, mon_report, mon_officer, settings, kind
+):
+    content = bomb(kind, unpacked=101 * 1024 * 1024)
+    assert len(content) < 1024 * 1024  # well under the 20 MB a document may weigh
+    client.force_login(mon_officer)
+    entry = mon_report.entries.first()
+
+    response = post_entry(client, entry, [upload(f"отчёт.{kind}", content)], narrative="Текст")
+
+    assert response.status_code == 200
+    assert (
+        f"Файл «отчёт.{kind}» в распакованном виде больше 100,0\xa0МБ (101,0\xa0МБ)."
+        in response.content.decode()
+    )
+    entry.refresh_from_db()
+    assert entry.narrative == "" and not Attachment.objects.exists()
+    assert not (settings.PRIVATE_MEDIA_ROOT / "reports").exists()
+
+
+def test_a_document_of_too_many_parts_is_refused(mon_report, mon_officer, settings):
+    entry = mon_report.entries.first()
+    with pytest.raises(
+        ReportingError, match=r"слишком много частей \(2001; допустимо не больше 2000\)"
+    ):
+        services.attachment_add(
+            entry=entry, user=mon_officer, file=upload("a.docx", many_members("docx", 2001))
+        )
+    assert not Attachment.objects.exists()
+    services.attachment_add(
+        entry=entry, user=mon_officer, file=upload("b.docx", many_members("docx", 2000))
+    )
+
+
+def test_a_forged_directory_is_refused_before_it_is_read(mon_report, mon_officer):
+    """The end record claims 65,535 members: the archive's directory is never parsed."""
+    content = bytearray(office("docx"))
+    end = content.rfind(b"PK\x05\x06")
+    content[end + 8 : end + 12] = b"\xff\xff\xff\xff"  # members on this disk, and in all
+    with pytest.raises(ReportingError, match=r"слишком много частей \(65535;"):
+        services.attachment_add(
+            entry=mon_report.entries.first(),
+            user=mon_officer,
+            file=upload("f.docx", bytes(content)),
+        )
+
+
+def test_the_unpacked_limit_is_a_setting(mon_report, mon_officer, settings):
+    settings.DOCUMENT_MAX_UNPACKED_SIZE = 1024 * 1024
+    with pytest.raises(ReportingError, match="в распакованном виде больше 1,0"):
+        services.attachment_add(
+            entry=mon_report.entries.first(),
+            user=mon_officer,
+            file=upload("t.xlsx", bomb("xlsx", unpacked=2 * 1024 * 1024)),
+        )
