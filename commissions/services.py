@@ -186,21 +186,35 @@ def meeting_update(
     return meeting
 
 
+def require_meeting_deletable(*, meeting) -> None:
+    """Refused once an agency has reported on one of the meeting's decisions: the record is
+    corrected then, not deleted."""
+    if DecisionAssignment.objects.filter(
+        decision__meeting=meeting, completed_at__isnull=False
+    ).exists():
+        raise ActionRefused(
+            _(
+                "Ведомства уже отметили исполнение решений этого заседания: удалить его "
+                "нельзя. Исправьте запись."
+            )
+        )
+
+
+def require_decision_deletable(*, decision) -> None:
+    """Refused once an agency has reported on the decision."""
+    if decision.assignments.filter(completed_at__isnull=False).exists():
+        raise ActionRefused(
+            _("Ведомства уже отметили исполнение этого решения: удалить его нельзя.")
+        )
+
+
 def meeting_delete(*, meeting, user) -> None:
     """Delete a meeting recorded in error, with its decisions. Refused once an agency has
     reported on one of its decisions."""
     with transaction.atomic():
         meeting = _locked_meeting(meeting.pk)
         require_meeting_editor(user=user, meeting=meeting)
-        if DecisionAssignment.objects.filter(
-            decision__meeting=meeting, completed_at__isnull=False
-        ).exists():
-            raise ActionRefused(
-                _(
-                    "Ведомства уже отметили исполнение решений этого заседания: удалить его "
-                    "нельзя. Исправьте запись."
-                )
-            )
+        require_meeting_deletable(meeting=meeting)
         audit.record_meeting(Action.MEETING_DELETED, meeting, user)
         meeting.delete()
         _delete_document(meeting.document)
@@ -307,10 +321,7 @@ def decision_delete(*, decision, user) -> None:
     with transaction.atomic():
         decision = _locked_decision(decision)
         require_meeting_editor(user=user, meeting=decision.meeting)
-        if decision.assignments.filter(completed_at__isnull=False).exists():
-            raise ActionRefused(
-                _("Ведомства уже отметили исполнение этого решения: удалить его нельзя.")
-            )
+        require_decision_deletable(decision=decision)
         audit.record_decision(Action.DECISION_DELETED, decision, user)
         decision.delete()
 

@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +28,7 @@ from commissions.forms import (
 )
 from commissions.models import CommissionMeeting, DecisionAssignment, ProtocolDecision, RegionalPlan
 from core.forms import with_limit
-from core.views import attempt, download, require
+from core.views import attempt, confirmation, download, require
 from measures.models import Plan
 
 NOTE_LIMIT = DecisionAssignment._meta.get_field("note").max_length
@@ -154,9 +156,30 @@ def meeting_edit(request, pk):
 
 
 @login_required
-@require_POST
 def meeting_delete(request, pk):
+    """Asked (GET): what deleting the meeting takes with it. Sent (POST): the deletion."""
     meeting = _get_meeting_for_user(request.user, pk)
+    if request.method != "POST":
+        _require_editor(request, meeting)
+        decisions = len(meeting.decisions.all())
+        consequences = [
+            _("Заседание %(day)s, протокол № %(number)s, удаляется из реестра безвозвратно.")
+            % {"day": date_format(meeting.held_on, "j E Y"), "number": meeting.protocol_number},
+            _("Вместе с ним удаляются его решения: %(count)s.") % {"count": decisions},
+        ]
+        if meeting.document:
+            consequences.append(
+                _("И документ протокола «%(name)s».") % {"name": meeting.document.original_name}
+            )
+        return confirmation(
+            request,
+            title=_("Удалить заседание?"),
+            consequences=consequences,
+            action=request.path,
+            back=meeting.get_absolute_url(),
+            button=_("Удалить заседание"),
+            check=partial(services.require_meeting_deletable, meeting=meeting),
+        )
     outcome = attempt(request, partial(services.meeting_delete, meeting=meeting, user=request.user))
     if outcome.ok:
         messages.success(request, _("Заседание удалено."))
@@ -225,9 +248,29 @@ def decision_edit(request, pk):
 
 
 @login_required
-@require_POST
 def decision_delete(request, pk):
+    """Asked (GET): which decision goes. Sent (POST): the deletion."""
     decision = _get_decision_for_user(request.user, pk)
+    if request.method != "POST":
+        _require_editor(request, decision.meeting)
+        return confirmation(
+            request,
+            title=_("Удалить решение?"),
+            consequences=[
+                _("Пункт %(number)s протокола № %(protocol)s удаляется безвозвратно: %(text)s")
+                % {
+                    "number": decision.number,
+                    "protocol": decision.meeting.protocol_number,
+                    "text": Truncator(decision.text).words(30),
+                },
+                _("Поручения ведомствам по нему снимаются: %(count)s.")
+                % {"count": decision.assignments.count()},
+            ],
+            action=request.path,
+            back=f"{decision.meeting.get_absolute_url()}#decisions",
+            button=_("Удалить решение"),
+            check=partial(services.require_decision_deletable, decision=decision),
+        )
     delete = partial(services.decision_delete, decision=decision, user=request.user)
     outcome = attempt(request, delete)
     if outcome.gone:

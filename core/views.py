@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
+from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,29 @@ def require(check) -> None:
         check()
     except PermissionRefused as refusal:
         raise PermissionDenied(str(refusal)) from refusal
+
+
+def confirmation(request, *, title, consequences, action, back, button, check=None):
+    """The page an irreversible action shows before it is done (no script needed): what it
+    will do, and a button that posts to `action`; or, if `check()` (the service's own rule)
+    refuses, why it cannot be done, and no button. `check` raising PermissionRefused is a 403."""
+    refusal = None
+    if check is not None:
+        try:
+            check()
+        except PermissionRefused as error:
+            raise PermissionDenied(str(error)) from error
+        except ActionRefused as error:
+            refusal = str(error)
+    context = {
+        "title": title,
+        "consequences": consequences,
+        "refusal": refusal,
+        "action": action,
+        "back": back,
+        "button": button,
+    }
+    return render(request, "confirm.html", context)
 
 
 def download(content, *, filename: str, content_type: str) -> HttpResponse | FileResponse:

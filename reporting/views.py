@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from agencies.selectors import agency_lineage
 from core import pages
 from core.exceptions import EditConflict
-from core.views import attempt, download
+from core.views import attempt, confirmation, download
 from reporting import audit, permissions, selectors, services
 from reporting.exceptions import CommentRequired, IncompleteReport
 from reporting.forms import EntryForm, ReportFilterForm, ReviewForm, VoluntaryEntryForm
@@ -208,10 +208,24 @@ def entry_add(request, pk):
 
 
 @login_required
-@require_POST
 def entry_remove(request, pk, entry_pk):
+    """Asked (GET): what removing the entry takes with it. Sent (POST): the removal."""
     report = _get_report_for_user(request.user, pk)
     entry = get_object_or_404(report.entries.select_related("measure"), pk=entry_pk)
+    if request.method != "POST":
+        return confirmation(
+            request,
+            check=partial(services.require_editable, user=request.user, report=report),
+            title=_("Убрать мероприятие %(number)s из отчёта?") % {"number": entry.measure.number},
+            consequences=[
+                _("Информация по нему и приложенные документы (%(count)s) удаляются из отчёта.")
+                % {"count": entry.attachments.count()},
+                _("Добавить мероприятие снова можно, но текст придётся написать заново."),
+            ],
+            action=request.path,
+            back=report.get_absolute_url(),
+            button=_("Убрать мероприятие"),
+        )
     if attempt(
         request, partial(services.entry_remove_voluntary, entry=entry, user=request.user)
     ).ok:
@@ -237,10 +251,22 @@ def attachment_download(request, pk):
 
 
 @login_required
-@require_POST
 def attachment_delete(request, pk):
+    """Asked (GET): which document goes. Sent (POST): the deletion."""
     attachment = _get_attachment_for_user(request.user, pk)
     report = attachment.entry.report
+    if request.method != "POST":
+        return confirmation(
+            request,
+            check=partial(services.require_editable, user=request.user, report=report),
+            title=_("Удалить документ «%(name)s»?") % {"name": attachment.original_name},
+            consequences=[
+                _("Документ удаляется с сервера безвозвратно; журнал аудита сохранит запись."),
+            ],
+            action=request.path,
+            back=attachment.entry.get_absolute_url(),
+            button=_("Удалить документ"),
+        )
     delete = partial(services.attachment_delete, attachment=attachment, user=request.user)
     outcome = attempt(request, delete)
     if outcome.ok:

@@ -305,3 +305,45 @@ def test_officers_read_the_national_register_and_their_own_akimats(
     assert client.get(reverse("meeting_document", args=[almaty_meeting.pk])).status_code == 404
     client.force_login(mon_officer)
     assert client.get(national_meeting.get_absolute_url()).status_code == 200
+
+
+def test_deleting_a_meeting_asks_first_and_names_what_goes(client, mvd_secretariat):
+    from django.urls import reverse
+
+    meeting = national(mvd_secretariat, D(2019, 6, 21), "7", document=protocol("Протокол 7.pdf"))
+    services.decision_add(
+        meeting=meeting, user=mvd_secretariat, number="1", text="Принять к сведению."
+    )
+    client.force_login(mvd_secretariat)
+    url = reverse("meeting_delete", args=[meeting.pk])
+    content = client.get(url).content.decode()
+    assert "Удалить заседание?" in content and "протокол № 7" in content
+    assert "решения: 1" in content and "«Протокол 7.pdf»" in content
+    assert CommissionMeeting.objects.filter(pk=meeting.pk).exists()
+    client.post(url)
+    assert not CommissionMeeting.objects.filter(pk=meeting.pk).exists()
+
+
+def test_a_meeting_with_answered_decisions_says_why_it_cannot_go(client, mvd_secretariat, mon):
+    from django.urls import reverse
+
+    from agencies.models import User
+
+    meeting = national(mvd_secretariat, D(2019, 6, 21))
+    decision = services.decision_add(
+        meeting=meeting,
+        user=mvd_secretariat,
+        number="1",
+        text="Провести занятия.",
+        due_date=D(2019, 9, 1),
+        agencies=[mon],
+    )
+    officer = User.objects.create_user(username="mon_o", agency=mon, role="officer")
+    services.assignment_complete(
+        assignment=decision.assignments.get(), user=officer, note="Проведены."
+    )
+    client.force_login(mvd_secretariat)
+    content = client.get(reverse("meeting_delete", args=[meeting.pk])).content.decode()
+    assert "удалить его нельзя" in content and "Удалить заседание</button>" not in content
+    decision_page = client.get(reverse("decision_delete", args=[decision.pk])).content.decode()
+    assert "удалить его нельзя" in decision_page

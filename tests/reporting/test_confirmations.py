@@ -87,3 +87,42 @@ def test_only_the_coordinator_is_asked(
     services.summary_generate(cycle=cycle_2019, user=mvd_secretariat)
     client.force_login(mtszn_secretariat)
     assert client.get(reverse("summary_send", args=[cycle_2019.pk])).status_code == 403
+
+
+def test_removing_a_document_asks_first(client, mon_report, mon_officer):
+    from tests.reporting.documents import PDF, upload
+
+    entry = mon_report.entries.first()
+    attachment = services.attachment_add(entry=entry, user=mon_officer, file=upload("акт.pdf", PDF))
+    client.force_login(mon_officer)
+    url = reverse("attachment_delete", args=[attachment.pk])
+    content = client.get(url).content.decode()
+    assert "Удалить документ «акт.pdf»?" in content and "безвозвратно" in content
+    assert entry.attachments.exists()  # asking deletes nothing
+    client.post(url)
+    assert not entry.attachments.exists()
+
+
+def test_a_locked_report_says_why_instead_of_asking(client, mon_submitted, mon_officer):
+    from tests.reporting.documents import PDF, upload
+
+    entry = mon_submitted.entries.first()
+    AnnualReport.objects.filter(pk=mon_submitted.pk).update(state="draft")
+    attachment = services.attachment_add(entry=entry, user=mon_officer, file=upload("a.pdf", PDF))
+    AnnualReport.objects.filter(pk=mon_submitted.pk).update(state="submitted")
+    client.force_login(mon_officer)
+    content = client.get(reverse("attachment_delete", args=[attachment.pk])).content.decode()
+    assert "изменять его нельзя" in content and "Удалить документ</button>" not in content
+
+
+def test_removing_a_voluntary_entry_asks_first(client, mon_report, mon_officer):
+    from reporting import selectors
+
+    measure = selectors.open_measures_to_add(report=mon_report).first()
+    entry = services.entry_add_voluntary(report=mon_report, measure=measure, user=mon_officer)
+    client.force_login(mon_officer)
+    url = reverse("entry_remove", args=[mon_report.pk, entry.pk])
+    assert f"Убрать мероприятие {measure.number} из отчёта?" in client.get(url).content.decode()
+    assert mon_report.entries.filter(pk=entry.pk).exists()
+    client.post(url)
+    assert not mon_report.entries.filter(pk=entry.pk).exists()
