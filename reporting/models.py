@@ -381,6 +381,7 @@ class SummaryItem(EditedByPeople):
         PARTIAL = "partial", _("Частично исполнено")
         NOT_DONE = "not_done", _("Не исполнено")
         NO_INFORMATION = "no_information", _("Нет информации")
+        INSUFFICIENT = "insufficient", _("Информации недостаточно")
 
     summary = models.ForeignKey(
         Summary,

@@ -117,8 +117,9 @@ def measure_summary_items(*, measures: list[Measure], user) -> list[SummaryItem]
 
 @dataclass
 class SendCheck:
-    """What the confirmation of sending a summary says: who has not reported (and would be
-    "нет информации" in it), what is late, what the secretariat changed by hand."""
+    """What the confirmation of sending a summary says: who has not reported (their measures are
+    "нет информации" or "информации недостаточно" in it), what is late, what the secretariat
+    changed by hand."""
 
     summary: Summary
     expected: int
@@ -126,6 +127,7 @@ class SendCheck:
     drafts: list[Agency]
     returned: list[Agency]
     no_information: int
+    insufficient: int
     edited: int
     is_late: bool
 
@@ -156,6 +158,7 @@ def send_check(*, summary: Summary) -> SendCheck:
         drafts=drafts,
         returned=returned,
         no_information=sum(1 for s, _e in statuses if s == SummaryItem.Status.NO_INFORMATION),
+        insufficient=sum(1 for s, _e in statuses if s == SummaryItem.Status.INSUFFICIENT),
         edited=sum(1 for _s, e in statuses if e),
         is_late=timezone.now() >= cycle.summary_closes_at,
     )

@@ -23,11 +23,14 @@ UTC = datetime.UTC
         ([None, None], R.NO_INFORMATION),
         ([S.DONE], R.DONE),
         ([S.DONE, S.DONE, S.DONE], R.DONE),
-        ([S.DONE, None], R.PARTIAL),  # one executor has not reported
+        # Not every executor has reported: no conclusion on the measure, whatever was said.
+        ([S.DONE, None], R.INSUFFICIENT),
+        ([S.DONE, S.DONE] + [None] * 28, R.INSUFFICIENT),
+        ([S.NOT_DONE, None], R.INSUFFICIENT),
+        ([S.IN_PROGRESS, S.NOT_DONE, None], R.INSUFFICIENT),
         ([S.NOT_DONE, S.NOT_DONE], R.NOT_DONE),
-        ([S.NOT_DONE, None], R.NOT_DONE),  # none of those who reported did anything
         ([S.DONE, S.IN_PROGRESS], R.IN_PROGRESS),
-        ([S.IN_PROGRESS, S.NOT_DONE, None], R.IN_PROGRESS),
+        ([S.IN_PROGRESS, S.NOT_DONE], R.IN_PROGRESS),
         ([S.DONE, S.NOT_DONE], R.PARTIAL),
         ([S.PARTIAL], R.PARTIAL),
         ([S.PARTIAL, S.DONE], R.PARTIAL),
@@ -37,13 +40,15 @@ def test_the_status_rule(statuses, expected):
     assert consolidated_status(statuses) == expected
 
 
-def test_the_text_names_each_agency_and_groups_the_silent():
-    mvd, mon, gp = (Agency.objects.get(code=c) for c in ("mvd", "mon", "gp"))
-    almaty, astana = (
-        Agency.objects.get(code="akimat-almaty"),
-        Agency.objects.get(code="akimat-astana"),
+def agencies(*codes):
+    return [Agency.objects.get(code=code) for code in codes]
+
+
+def test_the_text_gives_a_paragraph_to_each_agency_and_names_the_silent_at_the_end():
+    mvd, astana, almaty, mon, gp = agencies("mvd", "akimat-astana", "akimat-almaty", "mon", "gp")
+    done = ReportEntry(
+        status=S.DONE, narrative="  Проведено 5 рейдов.\r\n\r\n\r\nИзъято 3 паспорта. "
     )
-    done = ReportEntry(status=S.DONE, narrative="  Проведено 5 рейдов. ")
     text = consolidated_text([
         Part(mvd, done), Part(astana, None), Part(almaty, None),
         Part(mon, ReportEntry(status=S.DONE, narrative="Уроки в школах.")), Part(gp, None),
@@ -51,11 +56,65 @@ def test_the_text_names_each_agency_and_groups_the_silent():
     ])  # fmt: skip
     assert text.split("\n\n") == [
         "МВД: Проведено 5 рейдов.",
-        "Акимат города Астаны, Акимат города Алматы: нет информации.",
+        "Изъято 3 паспорта.",
         "МОН: Уроки в школах.",
-        "ГП: нет информации.",
         "Новый орган (по собственной инициативе): Проведено 5 рейдов.",
+        "Изъято 3 паспорта.",
+        "Не представили информацию 3 из 5 исполнителей: ГП и 2 акимата (городов Астаны и Алматы).",
     ]
+
+
+def test_the_akimats_without_information_are_grouped_under_their_count():
+    akimats = list(Agency.objects.filter(kind="akimat").order_by("pk"))
+    assert len(akimats) == 17
+    reported, *silent = akimats[2:]  # Shymkent reported; Astana and Almaty did not
+    parts = [Part(a, None) for a in [*akimats[:2], *silent]]
+    parts.insert(2, Part(reported, ReportEntry(status=S.DONE, narrative="Сделано.")))
+    parts.insert(0, Part(Agency.objects.get(code="mid"), None))
+    closing = consolidated_text(parts).split("\n\n")[-1]
+    assert closing == (
+        "Не представили информацию 17 из 18 исполнителей: МИД и 16 акиматов (Акмолинской, "
+        "Актюбинской, Алматинской, Атырауской, Восточно-Казахстанской, Жамбылской, "
+        "Западно-Казахстанской, Карагандинской, Костанайской, Кызылординской, Мангистауской, "
+        "Павлодарской, Северо-Казахстанской и Туркестанской областей, городов Астаны и Алматы)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("silent", "executors", "expected"),
+    [
+        (["mvd"], ["mvd"], "Исполнитель не представил информацию: МВД."),
+        (
+            ["mf", "mvd", "gp"],
+            ["mf", "mvd", "gp"],
+            "Не представил информацию ни один из 3 исполнителей: МФ, МВД и ГП.",
+        ),
+        (["mvd"], ["mvd", "gp"], "Не представил информацию 1 из 2 исполнителей: МВД."),
+        (
+            ["akimat-turkestan"],
+            ["mvd", "akimat-turkestan"],
+            "Не представил информацию 1 из 2 исполнителей: акимат Туркестанской области.",
+        ),
+        (
+            ["akimat-shymkent", "mid"],
+            ["akimat-shymkent", "mid", "mvd"],
+            "Не представили информацию 2 из 3 исполнителей: МИД и акимат города Шымкента.",
+        ),
+    ],
+)
+def test_the_closing_sentence_agrees_with_its_numbers(silent, executors, expected):
+    entry = ReportEntry(status=S.DONE, narrative="Сделано.")
+    parts = [Part(a, None if a.code in silent else entry) for a in agencies(*executors)]
+    assert consolidated_text(parts).split("\n\n")[-1] == expected
+
+
+def test_an_agency_in_a_new_region_is_named_as_written():
+    abai = AgencyFactory(kind="akimat", abbreviation="", name="Акимат области Абай")
+    parts = [Part(abai, None), *(Part(a, None) for a in agencies("akimat-astana", "akimat-almaty"))]
+    assert consolidated_text(parts) == (
+        "Не представил информацию ни один из 3 исполнителей: "
+        "Акимат области Абай и 2 акимата (городов Астаны и Алматы)."
+    )
 
 
 @pytest.fixture
@@ -96,19 +155,20 @@ def test_generate_makes_one_item_per_measure_reported_that_year(reported_2019, m
 
 def test_generated_statuses_and_texts(reported_2019, mvd_secretariat):
     items = items_by_number(services.summary_generate(cycle=reported_2019, user=mvd_secretariat))
-    # 14: МОН (done), МТСЗН (no report), 17 akimats (Almaty in progress): the work goes on.
-    assert items["14"].status == R.IN_PROGRESS
+    # 14: МОН (done), МТСЗН (no report), 17 akimats (Almaty in progress): not enough to judge.
+    assert items["14"].status == R.INSUFFICIENT
     paragraphs = items["14"].text.split("\n\n")
-    assert paragraphs[0] == "МОН: МОН сделал."
-    assert paragraphs[1] == "МТСЗН, Акимат города Астаны: нет информации."
-    assert paragraphs[2] == "Акимат города Алматы: Алматы работает."
-    assert paragraphs[3].startswith("Акимат города Шымкента, Акимат Акмолинской области")
+    assert paragraphs[:2] == ["МОН: МОН сделал.", "Акимат города Алматы: Алматы работает."]
+    assert paragraphs[2].startswith(
+        "Не представили информацию 17 из 19 исполнителей: МТСЗН и 16 акиматов (Акмолинской,"
+    )
+    assert len(paragraphs) == 3
     # 4: МОН done, Almaty in progress, the others silent; МИД's draft does not count.
-    assert items["4"].status == R.IN_PROGRESS and "черновик МИД" not in items["4"].text
-    assert "МИД" in items["4"].text.split("\n\n")[1]  # among those without information
+    assert items["4"].status == R.INSUFFICIENT and "черновик МИД" not in items["4"].text
+    assert "МИД" in items["4"].text.split("\n\n")[-1]  # among those without information
     # 2: МФ, МВД, ГП — nobody reported.
     assert items["2"].status == R.NO_INFORMATION
-    assert items["2"].text == "МФ, МВД, ГП: нет информации."
+    assert items["2"].text == "Не представил информацию ни один из 3 исполнителей: МФ, МВД и ГП."
 
 
 def test_regenerating_keeps_edited_items_unless_asked(reported_2019, mvd_secretariat, mon_officer):
