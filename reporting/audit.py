@@ -5,8 +5,9 @@ data (agency, year, file name), not interface text: they read the same in every 
 from agencies.audit import Action, audit_record
 
 
-def record_report(action, report, user, *, comment_id=None):
-    """A report's change of state; `report` has its agency and cycle loaded."""
+def record_report(action, report, user, *, comment_id=None, entry_comments=()):
+    """A report's change of state; `report` has its agency and cycle loaded; `entry_comments`
+    the numbers of the measures the review remarked on."""
     details = {
         "agency": report.agency.code,
         "year": report.cycle.year,
@@ -15,6 +16,8 @@ def record_report(action, report, user, *, comment_id=None):
     }
     if comment_id is not None:
         details["comment_id"] = comment_id
+    if entry_comments:
+        details["entry_comments"] = list(entry_comments)
     audit_record(
         action=action,
         user=user,

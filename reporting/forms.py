@@ -25,8 +25,36 @@ class EntryForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    # Whether the action needs a comment (a return, a reopening) is the service's rule.
+    """The review's comment on the whole report and, for a return or a reopening, a remark on
+    any of its entries (fields `entry_<id>`). Whether a comment is needed is the service's rule."""
+
     comment = long_text_field(ReviewComment, "text", rows=4, label=_("Комментарий"), required=False)
+
+    def __init__(self, *args, entries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for entry in entries:
+            self.fields[f"entry_{entry.pk}"] = long_text_field(
+                ReviewComment,
+                "text",
+                rows=2,
+                label=f"{entry.measure.number}. {entry.measure.title[:100]}",
+                required=False,
+            )
+
+    def entry_fields(self):
+        return [field for field in self if field.name.startswith("entry_")]
+
+    def has_entry_remarks(self) -> bool:
+        """Whether any remark was typed (or is wrong): its list is then shown open."""
+        return any(field.errors or field.value() for field in self.entry_fields())
+
+    @property
+    def entry_comments(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("entry_")): text
+            for name, text in self.cleaned_data.items()
+            if name.startswith("entry_") and text.strip()
+        }
 
 
 class VoluntaryEntryForm(forms.Form):

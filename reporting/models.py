@@ -257,6 +257,8 @@ class Attachment(StoredDocument):
         on_delete=models.CASCADE,
         related_name="attachments",
     )
+    # Added and removed documents appear in the report's journal.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("документ")
@@ -288,6 +290,15 @@ class ReviewComment(models.Model):
         related_name="+",
     )
     kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices)
+    # A remark on one entry, shown where the officer edits it; empty for the report as a whole.
+    entry = models.ForeignKey(
+        ReportEntry,
+        verbose_name=_("мероприятие отчёта"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_comments",
+    )
     # What to rework and why: a page or two.
     text = limited_text(_("комментарий"), max_length=5_000, blank=True)
     created_at = models.DateTimeField(_("создан"), auto_now_add=True)

@@ -38,11 +38,12 @@ def report_submitted(report: AnnualReport) -> None:
     _queue("report_submitted", _report_context(report), recipients)
 
 
-def report_reviewed(report: AnnualReport, comment: ReviewComment | None = None) -> None:
+def report_reviewed(report: AnnualReport, comment: ReviewComment | None = None, remarks=()) -> None:
     """Tell the agency's officers that its report was accepted, returned or reopened, with the
-    secretariat's comment on it."""
+    secretariat's comment on it and its remarks on single entries."""
     recipients = _addresses(role=User.Role.OFFICER, agency_id=report.agency_id)
-    _queue("report_reviewed", _report_context(report, comment=comment), recipients)
+    context = _report_context(report, comment=comment, remarks=remarks)
+    _queue("report_reviewed", context, recipients)
 
 
 def reminder(kind: str, cycle: ReportingCycle, user: User, days_before: int) -> None:

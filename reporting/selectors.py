@@ -166,7 +166,10 @@ def report_entries(*, report: AnnualReport) -> list[ReportEntry]:
 
 
 def report_comments(*, report: AnnualReport) -> list[ReviewComment]:
-    return list(report.comments.select_related("author").order_by("created_at", "pk"))
+    """Every comment of the report's reviews, on the report or on one entry, oldest first."""
+    return list(
+        report.comments.select_related("author", "entry__measure").order_by("created_at", "pk")
+    )
 
 
 def entry_for_report(*, report: AnnualReport, pk) -> ReportEntry:
@@ -199,21 +202,55 @@ def attachment_for_user(*, user, pk) -> Attachment:
 class Change:
     at: datetime.datetime
     user: object
-    kind: str  # "state", "entry_added", "entry_changed", "entry_removed"
+    # "state", "entry_added", "entry_changed", "entry_removed", "document_added",
+    # "document_removed"
+    kind: str
     subject: str  # the new state's label, or the measure's number
     details: list[str]
 
 
-def report_history(*, report: AnnualReport) -> list[Change]:
-    """Who changed what and when: the report's states and every entry's edits, newest first.
-    Two queries, whatever the number of changes."""
+@dataclass
+class Journal:
+    """The report's history, newest first, and what changed in each entry since the last
+    return or reopening ({entry id: what changed}; empty when the report is not back from one)."""
+
+    changes: list[Change]
+    since_review: dict[int, list[str]]
+
+
+def _entry_change_details(before, after, status_labels) -> list[str]:
+    details = []
+    if before.status != after.status:
+        details.append(
+            f"{status_labels.get(before.status, '—')} → {status_labels.get(after.status, '—')}"
+        )
+    if before.narrative != after.narrative:
+        details.append(_("текст изменён"))
+    return details
+
+
+def _since_review(report: AnnualReport, states) -> datetime.datetime | None:
+    """When the report was last returned or reopened, if that is where it stands: returned, or
+    submitted again since. None otherwise."""
+    if report.state not in (AnnualReport.State.RETURNED, AnnualReport.State.SUBMITTED):
+        return None
+    returns = [r.history_date for r in states if r.state == AnnualReport.State.RETURNED]
+    return returns[-1] if returns else None
+
+
+def report_journal(*, report: AnnualReport) -> Journal:
+    """Who changed what and when: the report's states, every entry's edits, the documents added
+    and removed; and the changes since the last return. Three queries, whatever the number of
+    changes."""
     changes = []
     previous_state = None
-    for record in report.history.select_related("history_user").order_by("history_date", "pk"):
+    states = list(report.history.select_related("history_user").order_by("history_date", "pk"))
+    for record in states:
         if record.state != previous_state:
             label = str(AnnualReport.State(record.state).label)
             changes.append(Change(record.history_date, record.history_user, "state", label, []))
         previous_state = record.state
+    returned_at = _since_review(report, states)
 
     status_labels = dict(ReportEntry.Status.choices)
     records = (
@@ -222,19 +259,20 @@ def report_history(*, report: AnnualReport) -> list[Change]:
         .order_by("id", "history_date", "history_id")
     )
     previous = None
+    numbers: dict[int, str] = {}
+    at_return: dict[int, object] = {}  # each entry as it was when the report was returned
+    latest: dict[int, object] = {}
     for record in records:
         if previous is not None and previous.id != record.id:
             previous = None
+        numbers[record.id] = record.measure.number
+        latest[record.id] = record
+        if returned_at is not None and record.history_date <= returned_at:
+            at_return[record.id] = record
         kind = {"+": "entry_added", "-": "entry_removed"}.get(record.history_type, "entry_changed")
         details: list[str] = []
         if kind == "entry_changed" and previous is not None:
-            if previous.status != record.status:
-                details.append(
-                    f"{status_labels.get(previous.status, '—')} → "
-                    f"{status_labels.get(record.status, '—')}"
-                )
-            if previous.narrative != record.narrative:
-                details.append(_("текст изменён"))
+            details = _entry_change_details(previous, record, status_labels)
         if kind != "entry_changed" or details:
             changes.append(
                 Change(
@@ -242,8 +280,71 @@ def report_history(*, report: AnnualReport) -> list[Change]:
                 )
             )
         previous = record
+
+    since: dict[int, list[str]] = {}
+    if returned_at is not None:
+        for entry_id, record in latest.items():
+            if record.history_type == "-":
+                continue
+            if entry_id not in at_return:
+                since[entry_id] = [_("добавлено после возврата")]
+            elif details := _entry_change_details(at_return[entry_id], record, status_labels):
+                since[entry_id] = details
+
+    documents = (
+        Attachment.history.filter(entry_id__in=list(numbers), history_type__in=["+", "-"])
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    for record in documents:
+        added = record.history_type == "+"
+        kind = "document_added" if added else "document_removed"
+        changes.append(
+            Change(
+                record.history_date,
+                record.history_user,
+                kind,
+                numbers[record.entry_id],
+                [record.original_name],
+            )
+        )
+        if returned_at is not None and record.history_date > returned_at:
+            what = _("добавлен документ") if added else _("удалён документ")
+            since.setdefault(record.entry_id, []).append(f"{what} {record.original_name}")
     changes.sort(key=lambda c: c.at, reverse=True)
-    return changes
+    return Journal(changes, since)
+
+
+@dataclass
+class Progress:
+    """How much of a report is filled: an entry is filled when it could be submitted as it is."""
+
+    total: int
+    missing: dict[ReportEntry, list[str]]
+
+    @property
+    def filled(self) -> int:
+        return self.total - len(self.missing)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.filled / self.total) if self.total else 0
+
+
+def report_progress(*, entries: list[ReportEntry]) -> Progress:
+    return Progress(len(entries), incomplete_entries(entries=entries))
+
+
+def entry_remarks(*, comments: list[ReviewComment], report: AnnualReport) -> dict[int, list]:
+    """The remarks of the review the report is back from, by entry id: those made with its last
+    return or reopening, while it is being reworked or is submitted again."""
+    if report.reviewed_at is None or report.state == AnnualReport.State.ACCEPTED:
+        return {}
+    remarks: dict[int, list] = {}
+    for comment in comments:
+        if comment.entry_id is not None and comment.created_at >= report.reviewed_at:
+            remarks.setdefault(comment.entry_id, []).append(comment)
+    return remarks
 
 
 def cycle_expected_agencies(*, cycle: ReportingCycle) -> list[Agency]:

@@ -202,6 +202,7 @@ def attachment_add(*, entry: ReportEntry, user, file) -> Attachment:
         entry = _locked_entry(report, entry)
         attachment = Attachment(entry=entry, uploaded_by=user)
         attachment.store(file)
+        changed_by(attachment, user)
         attachment.save()
         audit.record_document(
             audit.Action.DOCUMENT_UPLOADED,
@@ -229,6 +230,7 @@ def attachment_delete(*, attachment: Attachment, user) -> None:
             report=report,
             measure_number=attachment.entry.measure.number,
         )
+        changed_by(attachment, user)
         attachment.delete()
         attachment.delete_file_on_commit()
 
@@ -279,9 +281,23 @@ REVIEW_ACTIONS = {
 }
 
 
-def _review(report, user, *, from_states, to_state, kind, comment="", comment_required=False):
-    refuse_nul(comment)
-    refuse_too_long(ReviewComment, text=comment)
+def _review(
+    report,
+    user,
+    *,
+    from_states,
+    to_state,
+    kind,
+    comment="",
+    entry_comments=None,
+    comment_required=False,
+):
+    entry_comments = {
+        int(pk): text.strip() for pk, text in (entry_comments or {}).items() if text.strip()
+    }
+    for text in (comment, *entry_comments.values()):
+        refuse_nul(text)
+        refuse_too_long(ReviewComment, text=text)
     with transaction.atomic():
         locked = _locked(report)
         if not permissions.can_review(user, locked.cycle):
@@ -298,8 +314,13 @@ def _review(report, user, *, from_states, to_state, kind, comment="", comment_re
                 % {"state": locked.get_state_display()}
             )
         comment = (comment or "").strip()
-        if comment_required and not comment:
+        if comment_required and not comment and not entry_comments:
             raise CommentRequired(_("Напишите комментарий: что нужно доработать и почему."))
+        entries = {
+            e.pk: e for e in locked.entries.select_related("measure").filter(pk__in=entry_comments)
+        }
+        if len(entries) < len(entry_comments):
+            raise ActionRefused(_("Замечание относится к мероприятию не из этого отчёта."))
         locked.state = to_state
         locked.reviewed_at = timezone.now()
         locked.reviewed_by = user
@@ -315,13 +336,18 @@ def _review(report, user, *, from_states, to_state, kind, comment="", comment_re
             review_comment = ReviewComment.objects.create(
                 report=locked, author=user, kind=kind, text=comment
             )
+        remarks = ReviewComment.objects.bulk_create(
+            ReviewComment(report=locked, author=user, kind=kind, entry=entries[pk], text=text)
+            for pk, text in entry_comments.items()
+        )
         audit.record_report(
             REVIEW_ACTIONS[kind],
             locked,
             user,
             comment_id=review_comment.pk if review_comment else None,
+            entry_comments=sorted(entries[pk].measure.number for pk in entry_comments),
         )
-        notifications.report_reviewed(locked, review_comment)
+        notifications.report_reviewed(locked, review_comment, remarks)
     report.refresh_from_db()
     return report
 
@@ -338,8 +364,12 @@ def report_accept(*, report: AnnualReport, user, comment: str = "") -> AnnualRep
     )
 
 
-def report_return(*, report: AnnualReport, user, comment: str) -> AnnualReport:
-    """The coordinator's secretariat returns a submitted report for rework, saying why."""
+def report_return(
+    *, report: AnnualReport, user, comment: str, entry_comments: dict | None = None
+) -> AnnualReport:
+    """The coordinator's secretariat returns a submitted report for rework, saying why: in
+    `comment` for the whole report, in `entry_comments` ({entry id: text}) for single entries;
+    one of them is needed."""
     return _review(
         report,
         user,
@@ -347,11 +377,14 @@ def report_return(*, report: AnnualReport, user, comment: str) -> AnnualReport:
         to_state=State.RETURNED,
         kind=ReviewComment.Kind.RETURN,
         comment=comment,
+        entry_comments=entry_comments,
         comment_required=True,
     )
 
 
-def report_reopen(*, report: AnnualReport, user, comment: str) -> AnnualReport:
+def report_reopen(
+    *, report: AnnualReport, user, comment: str, entry_comments: dict | None = None
+) -> AnnualReport:
     """The coordinator's secretariat reopens an accepted report for the agency to amend."""
     return _review(
         report,
@@ -360,6 +393,7 @@ def report_reopen(*, report: AnnualReport, user, comment: str) -> AnnualReport:
         to_state=State.RETURNED,
         kind=ReviewComment.Kind.REOPEN,
         comment=comment,
+        entry_comments=entry_comments,
         comment_required=True,
     )
 

@@ -2,6 +2,7 @@
 review. Each view reads through a selector scoped to the user, or calls one service; the
 services decide who may act and in which state (core.views.attempt shows their refusals)."""
 
+from dataclasses import dataclass
 from functools import partial
 
 from django.contrib import messages
@@ -69,20 +70,49 @@ def report_list(request):
     return render(request, "reporting/report_list.html", {"form": form, "reports": reports})
 
 
+@dataclass
+class EntryRow:
+    """A line of the report's table: the entry, what it lacks, the review's remarks on it, what
+    changed in it since the report was returned, the errors of a failed submission."""
+
+    entry: ReportEntry
+    missing: list[str]
+    remarks: list
+    changed: list[str]
+    errors: list[str]
+
+
 def _report_page(request, report, *, status=200, submit_errors=None, review_form=None):
     user = request.user
     can_edit = permissions.can_edit(user, report)
+    entries = selectors.report_entries(report=report)
+    comments = selectors.report_comments(report=report)
+    journal = selectors.report_journal(report=report)
+    progress = selectors.report_progress(entries=entries)
+    remarks = selectors.entry_remarks(report=report, comments=comments)
+    submit_errors = submit_errors or {}
     context = {
         "report": report,
-        "entries": selectors.report_entries(report=report),
-        "comments": selectors.report_comments(report=report),
-        "history": selectors.report_history(report=report),
+        "rows": [
+            EntryRow(
+                entry,
+                missing=progress.missing.get(entry, []),
+                remarks=remarks.get(entry.pk, []),
+                changed=journal.since_review.get(entry.pk, []),
+                errors=submit_errors.get(entry, []),
+            )
+            for entry in entries
+        ],
+        "comments": comments,
+        "since_review": journal.since_review,
+        "progress": progress,
+        "submit_errors": submit_errors,
+        "history": journal.changes,
         # Reports keep the agency as it was; a renamed or split one says who carries it on.
         "lineage": agency_lineage(agency=report.agency),
         "can_edit": can_edit,
         "can_review": permissions.can_review(user, report.cycle),
-        "submit_errors": submit_errors or {},
-        "review_form": review_form or ReviewForm(),
+        "review_form": review_form or ReviewForm(entries=entries),
         "voluntary_form": (
             VoluntaryEntryForm(measures=selectors.open_measures_to_add(report=report))
             if can_edit
@@ -166,7 +196,17 @@ def _entry_page(
     status=200,
     **more,
 ):
-    context = {"report": report, "entry": entry, "form": form, **more, **pages.merged(extras)}
+    remarks = selectors.entry_remarks(
+        report=report, comments=list(entry.review_comments.select_related("author"))
+    )
+    context = {
+        "report": report,
+        "entry": entry,
+        "form": form,
+        "remarks": remarks.get(entry.pk, []),
+        **more,
+        **pages.merged(extras),
+    }
     return render(request, template, context, status=status)
 
 
@@ -310,11 +350,12 @@ def _review_view(action, *, done_message):
     @require_POST
     def view(request, pk):
         report = _get_report_for_user(request.user, pk)
-        form = ReviewForm(request.POST)
+        form = ReviewForm(request.POST, entries=selectors.report_entries(report=report))
         if form.is_valid():
-            review = partial(
-                action, report=report, user=request.user, comment=form.cleaned_data["comment"]
-            )
+            arguments = {"comment": form.cleaned_data["comment"]}
+            if action is not services.report_accept:  # an acceptance needs no remarks
+                arguments["entry_comments"] = form.entry_comments
+            review = partial(action, report=report, user=request.user, **arguments)
             try:
                 if attempt(request, review, passes=(CommentRequired,)).ok:
                     messages.success(request, done_message)

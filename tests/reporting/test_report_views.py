@@ -79,6 +79,6 @@ def test_report_page_query_count_does_not_grow_with_entries(
     fill(mon_report, mon_officer)
     client.force_login(mon_officer)
     # session, user, report, entries, documents, comments, report history, entry history,
-    # measures open to interested bodies (exists), savepoint pair at most
-    with django_assert_max_num_queries(11):
+    # document history, measures open to interested bodies (exists), savepoint pair at most
+    with django_assert_max_num_queries(12):
         client.get(detail(mon_report))
