@@ -295,12 +295,17 @@ def cycle_dashboard(*, cycle: ReportingCycle, today: datetime.date | None = None
         sum(states[state] for state in AnnualReport.COUNTED_STATES),
         total,
     )
-    late = sum(1 for row in rows if row.is_late)
-    on_time = sum(1 for row in rows if row.has_submitted and not row.is_late)
-    missing = total - late - on_time
+    # The same agencies as "Представлено", split by timeliness; a returned report (submitted,
+    # and back with its agency) and a report never submitted are counted apart, so that the
+    # numbers of both cards add up to the same whole.
+    in_hand = [row for row in rows if row.state in AnnualReport.COUNTED_STATES]
+    late = sum(1 for row in in_hand if row.is_late)
+    returned = states[State.RETURNED]
+    missing = total - len(in_hand) - returned
     timeliness = [
-        Share("on_time", _("В срок"), on_time, total),
-        Share("late", _("С опозданием"), late, total),
+        Share("on_time", _("Представлено в срок"), len(in_hand) - late, total),
+        Share("late", _("Представлено с опозданием"), late, total),
+        Share("returned", _("Возвращено на доработку"), returned, total),
         Share("missing", _("Не представлено"), missing, total),
     ]
 

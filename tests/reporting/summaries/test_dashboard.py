@@ -177,13 +177,21 @@ def test_completeness_counts_every_expected_agency_by_its_reports_state(
 def test_timeliness_counts_a_submission_at_local_midnight_as_late(client, observer, every_state):
     client.force_login(observer)
     response = client.get(dashboard_url(every_state))
-    # МОН and МЗ at 23:59:59 in Almaty (МЗ's report was returned since: still on time); the
-    # Almaty akimat at 00:00 the next day; 32 agencies have never submitted.
+    # МОН and МЗ at 23:59:59 in Almaty (МЗ's report was returned since: it is counted apart);
+    # the Almaty akimat at 00:00 the next day; 32 agencies have never submitted.
     assert shares(response, "timeliness") == {
-        "on_time": (2, 6),
+        "on_time": (1, 3),
         "late": (1, 3),
+        "returned": (1, 3),
         "missing": (32, 91),
     }
+    # The two cards agree: what is presented is on time or late; the rest is the same whole.
+    board = response.context["board"]
+    on_time, late, returned, missing = (s.count for s in board.timeliness)
+    assert on_time + late == board.presented.count
+    completeness = {s.key: s.count for s in board.completeness}
+    assert returned == completeness["returned"]
+    assert missing == completeness["draft"] + completeness["not_started"]
     rows = {row.agency.code: row for row in response.context["rows"]}
     assert rows["akimat-almaty"].is_late and not rows["mon"].is_late and not rows["mz"].is_late
     assert rows["mid"].state == "draft" and not rows["mid"].has_submitted
@@ -268,7 +276,7 @@ def test_a_report_resubmitted_after_the_deadline_stays_on_time(client, observer,
         services.report_submit(report=mz_report, user=mz_report.agency.users.get())
     client.force_login(observer)
     response = client.get(dashboard_url(every_state))
-    assert shares(response, "timeliness")["on_time"] == (2, 6)
+    assert shares(response, "timeliness")["on_time"] == (2, 6)  # МЗ presented again
     mz_row = re.search(r'<tr data-agency="mz">(.*?)</tr>', response.content.decode(), re.S)[1]
     assert "27 января 2020 10:30" in mz_row and "впервые 20 января 2020 23:59" in mz_row
     assert "в срок" in mz_row and "с опозданием" not in mz_row
