@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from commissions.models import ProtocolDecision, CommissionMeeting
+from commissions.models import CommissionMeeting, ProtocolDecision
 from reporting.models import Attachment
 from tests.browser.conftest import PASSWORD, log_in, log_out
 
