@@ -216,6 +216,7 @@ def summary_xlsx(summary) -> bytes:
         _merged(sheet, number, line.text, TITLE_STYLES[line.kind])
     header = len(title) + 2
     _header(sheet, header, COLUMNS)
+    _fit_height(sheet, header, COLUMNS, SUMMARY_WIDTHS, bold=True)
     # Row numbers are counted here: openpyxl's sheet.max_row scans every cell, which made the
     # export quadratic (5 s for 3,300 items; benchmarks/README.md).
     for number, row in enumerate(rows, start=header + 1):
@@ -223,6 +224,7 @@ def summary_xlsx(summary) -> bytes:
             _merged(sheet, number, row.cells[0], SECTION)
         else:
             _append(sheet, number, row.cells)
+            _fit_height(sheet, number, row.cells, SUMMARY_WIDTHS)
             sheet.cell(number, 1).style = CELL_CENTRE
     sheet.freeze_panes = sheet.cell(header + 1, 1)
     sheet.print_title_rows = f"{header}:{header}"
@@ -361,6 +363,27 @@ def _merged(sheet, row: int, text: str, style: str):
     size = NAMED_STYLES[style]["font"].sz or 11
     lines = math.ceil(max(len(text), 1) / (sum(SUMMARY_WIDTHS) * 11 / size))
     sheet.row_dimensions[row].height = 1.3 * size * lines + 4
+
+
+# Excel and LibreOffice keep a row at the height the file gives (15 points when it gives none),
+# whatever its wrapped text needs: LibreOffice then draws the text over the rows below. So the
+# height is estimated from the text: a line of an 11-point cell holds about 1.2 characters per
+# unit of column width (less in bold), each line 15 points high; 409 points is the most a row
+# may have (a longer text is read in the DOCX). tests/reporting/summaries/test_exports.py checks
+# the estimate against LibreOffice's rendering.
+LINE_HEIGHT, MAX_ROW_HEIGHT = 15, 409
+
+
+def _text_lines(value, width: float, *, bold: bool = False) -> int:
+    per_line = max(1, int(width * (1.05 if bold else 1.2)))
+    text = "" if value is None else str(value)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def _fit_height(sheet, row: int, values, widths, *, bold: bool = False) -> None:
+    lines = max(_text_lines(v, w, bold=bold) for v, w in zip(values, widths, strict=False))
+    if lines > 1:
+        sheet.row_dimensions[row].height = min(LINE_HEIGHT * lines + 3, MAX_ROW_HEIGHT)
 
 
 def _print_setup(sheet) -> None:

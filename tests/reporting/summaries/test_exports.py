@@ -1,5 +1,10 @@
 import datetime
 import io
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import docx
 import openpyxl
@@ -459,3 +464,50 @@ def test_a_report_returned_and_resubmitted_late_keeps_its_first_submission(
     sheet = workbook(exports.summary_xlsx(summary))["Ведомства"]
     mon = next(row for row in sheet.iter_rows(values_only=True) if row[1] == "МОН")
     assert mon[3:] == (datetime.datetime(2020, 1, 15, 10, 0), "в срок")
+
+
+# The summary's XLSX as LibreOffice lays it out: every row as high as its wrapped text, so that
+# no text is drawn over the row below. Rendered to PDF by LibreOffice, read back by pdftotext.
+
+SOFFICE, PDFTOTEXT = shutil.which("soffice"), shutil.which("pdftotext")
+
+
+def _word_boxes(pdf: Path) -> dict[str, list[tuple[int, float, float]]]:
+    """Each word of the PDF: (page, top, bottom) of each of its occurrences."""
+    html = subprocess.run(  # noqa: S603 (poppler's pdftotext on our own file)
+        [PDFTOTEXT, "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    boxes: dict[str, list[tuple[int, float, float]]] = {}
+    for page, content in enumerate(html.split("<page ")[1:], start=1):
+        for y_min, y_max, word in re.findall(
+            r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
+            content,
+        ):
+            boxes.setdefault(word, []).append((page, float(y_min), float(y_max)))
+    return boxes
+
+
+@pytest.mark.skipif(not (SOFFICE and PDFTOTEXT), reason="LibreOffice or poppler-utils missing")
+def test_libreoffice_prints_each_row_as_high_as_its_text(summary_2019, tmp_path):
+    first, second = summary_selectors.summary_items(summary=summary_2019)[:2]
+    SummaryItem.objects.filter(pk=first.pk).update(
+        text="Проведены проверки в двенадцати организациях образования и здравоохранения. " * 9
+        + "КОНЕЦПЕРВОЙ"
+    )
+    SummaryItem.objects.filter(pk=second.pk).update(text="НАЧАЛОВТОРОЙ Сделано.")
+    (tmp_path / "summary.xlsx").write_bytes(exports.summary_xlsx(summary_2019))
+    subprocess.run(  # noqa: S603 (LibreOffice on our own file)
+        [SOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+         str(tmp_path / "summary.xlsx")],
+        capture_output=True, check=True, timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},  # a profile of its own, whoever else runs it
+    )  # fmt: skip
+    boxes = _word_boxes(tmp_path / "summary.pdf")
+    # The whole text is printed, and above the next row's.
+    [(page, _top, end)] = boxes["КОНЕЦПЕРВОЙ"]
+    [(next_page, start, _bottom)] = boxes["НАЧАЛОВТОРОЙ"]
+    assert (page, end) < (next_page, start)
+    # The header's wrapped titles stay in the header row: above the first row's text.
+    [(header_page, _t, header_bottom)] = boxes["исполнения"][:1]
+    first_text = boxes["Проведены"][0]
+    assert header_page == first_text[0] and header_bottom < first_text[1]
