@@ -55,6 +55,16 @@ class Agency(models.Model):
         help_text=_("Как в примечании к Плану, например «МВД»; пусто, если её нет."),
     )
     name = models.CharField(_("полное наименование"), max_length=300)
+    # The official Kazakh and English names, shown in those interfaces; the Russian name stays
+    # the one of the Resolution, the summary and the audit trail.
+    name_kk = models.CharField(_("наименование на казахском языке"), max_length=300, blank=True)
+    name_en = models.CharField(_("наименование на английском языке"), max_length=300, blank=True)
+    abbreviation_kk = models.CharField(
+        _("аббревиатура на казахском языке"), max_length=32, blank=True
+    )
+    abbreviation_en = models.CharField(
+        _("аббревиатура на английском языке"), max_length=32, blank=True
+    )
     kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices)
     by_agreement = models.BooleanField(
         _("по согласованию"),

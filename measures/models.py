@@ -23,6 +23,9 @@ class Plan(models.Model):
     # The plan's texts come from the Resolution, by the admin or an import: a few hundred
     # characters each (the longest measure title has 370); the limits leave room to spare.
     title = limited_text(_("наименование"), max_length=1_000)
+    # Shown in the Kazakh and English interfaces when filled (core.templatetags.localized).
+    title_kk = limited_text(_("наименование на казахском языке"), max_length=1_000, blank=True)
+    title_en = limited_text(_("наименование на английском языке"), max_length=1_000, blank=True)
     resolution_number = models.CharField(_("номер постановления"), max_length=32)
     resolution_date = models.DateField(_("дата постановления"))
     start_year = models.PositiveSmallIntegerField(_("первый год"), validators=YEAR_VALIDATORS)
@@ -65,6 +68,8 @@ class Section(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("номер"))
     title = limited_text(_("наименование"), max_length=1_000)
+    title_kk = limited_text(_("наименование на казахском языке"), max_length=1_000, blank=True)
+    title_en = limited_text(_("наименование на английском языке"), max_length=1_000, blank=True)
 
     objects = SectionManager()
 
@@ -119,6 +124,9 @@ class Measure(models.Model):
     number = models.CharField(_("номер"), max_length=16, help_text=_("Например «3.1»."))
     position = models.PositiveIntegerField(_("порядок"))
     title = limited_text(_("мероприятие"), max_length=5_000)
+    # The measure in the Kazakh text of the Resolution, where it has been entered; the Kazakh
+    # interface shows the Russian text, marked as such, otherwise.
+    title_kk = limited_text(_("мероприятие на казахском языке"), max_length=5_000, blank=True)
     completion_form = limited_text(_("форма завершения"), max_length=1_000)
     responsible_text = limited_text(_("ответственные за исполнение"), max_length=2_000, blank=True)
     deadline_text = models.CharField(_("срок исполнения"), max_length=200)

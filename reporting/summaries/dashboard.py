@@ -16,11 +16,12 @@ from typing import Any, NamedTuple
 from django.db.models import F, Max
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency
 from core.deadlines import days_left
+from core.i18n import in_language, pick
 from measures.models import Measure, Section
 from reporting.models import AnnualReport, ReportEntry, ReportingCycle
 from reporting.selectors import cycle_expected_agencies
@@ -71,9 +72,12 @@ CHART_STATUSES = [Status.DONE, Status.IN_PROGRESS, Status.PARTIAL, Status.NOT_DO
 def agency_label(agency: Agency) -> str:
     """A short column label: the abbreviation; for an akimat, its city or region ("г. Астаны",
     "Акмолинской обл.", "ВКО"); otherwise the name, shortened."""
-    if agency.abbreviation:
-        return agency.abbreviation
-    name = re.sub(r"\s+(Республики Казахстан|в Республике Казахстан)\b", "", agency.name)
+    if abbreviation := in_language(agency, "abbreviation"):
+        return abbreviation
+    name, russian = pick(agency, "name")
+    if not russian and get_language() in ("kk", "en"):
+        return _short_translated_label(agency, name)
+    name = re.sub(r"\s+(Республики Казахстан|в Республике Казахстан)\b", "", name)
     if agency.kind == Agency.Kind.AKIMAT:
         if match := re.fullmatch(r"Акимат\s+города\s+(.+)", name):
             return f"г. {match[1]}"
@@ -87,6 +91,24 @@ def agency_label(agency: Agency) -> str:
     if len(name) <= 19:
         return name
     return name[:18].rstrip() + "…"
+
+
+# An akimat's label in the Kazakh and English interfaces: "Астана қ.", "Ақмола обл.",
+# "Astana city", "Akmola Region".
+TRANSLATED_AKIMATS = [
+    (re.compile(r"(.+) қаласының әкімдігі"), "{} қ."),
+    (re.compile(r"(.+) облысының әкімдігі"), "{} обл."),
+    (re.compile(r"Akimat of the City of (.+)"), "{} city"),
+    (re.compile(r"Akimat of (.+) Region"), "{} Region"),
+]
+
+
+def _short_translated_label(agency: Agency, name: str) -> str:
+    if agency.kind == Agency.Kind.AKIMAT:
+        for pattern, label in TRANSLATED_AKIMATS:
+            if match := pattern.fullmatch(name):
+                return label.format(match[1])
+    return name if len(name) <= 19 else name[:18].rstrip() + "…"
 
 
 @dataclass(frozen=True)
