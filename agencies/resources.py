@@ -173,7 +173,19 @@ class AgencyResource(NaturalKeyResource):
     class Meta:
         model = Agency
         import_id_fields = ("code",)
-        fields = ("code", "abbreviation", "name", "kind", "by_agreement", "parent", "is_active")
+        fields = (
+            "code",
+            "abbreviation",
+            "name",
+            "kind",
+            "by_agreement",
+            "parent",
+            "is_active",
+            "name_kk",
+            "name_en",
+            "abbreviation_kk",
+            "abbreviation_en",
+        )
 
     def filter_export(self, queryset, **kwargs):
         # Parents first, so that the file can be imported into an empty database.

@@ -47,6 +47,7 @@ class MeasureResource(NaturalKeyResource):
             "number",
             "position",
             "title",
+            "title_kk",
             "completion_form",
             "responsible_text",
             "deadline_text",

@@ -28,7 +28,11 @@ def test_the_fixture_names_every_agency_section_and_the_plan_in_kazakh_and_engli
     ("language", "name", "section"),
     [
         ("ru", "Министерство образования и науки Республики Казахстан", "6. Кадровое обеспечение"),
-        ("kk", "Қазақстан Республикасының Білім және ғылым министрлігі", "6. Кадрлық қамтамасыз ету"),
+        (
+            "kk",
+            "Қазақстан Республикасының Білім және ғылым министрлігі",
+            "6. Кадрлық қамтамасыз ету",
+        ),
         ("en", "Ministry of Education and Science of the Republic of Kazakhstan", "6. Staffing"),
     ],
 )
@@ -38,7 +42,7 @@ def test_pages_show_the_names_in_the_interface_language(
     client.force_login(mon_officer)
     headers = {"HTTP_ACCEPT_LANGUAGE": language}
     agency = client.get(reverse("agency_detail", args=["mon"]), **headers).content.decode()
-    assert f"<h1 class=\"h4\">{name}" in agency
+    assert f'<h1 class="h4">{name}' in agency
     plan = client.get(Plan.objects.get(code=PLAN_CODE).get_absolute_url(), **headers)
     content = plan.content.decode()
     assert section in content
@@ -69,7 +73,7 @@ def test_the_tags_escape_and_mark():
     with translation.override("kk"):
         rendered = template.render(Context({"agency": agency}))
     assert rendered == (
-        "&lt;b&gt;Орган&lt;/b&gt;|<span lang=\"ru\">&lt;b&gt;Орган&lt;/b&gt;</span> "
+        '&lt;b&gt;Орган&lt;/b&gt;|<span lang="ru">&lt;b&gt;Орган&lt;/b&gt;</span> '
         '<span class="badge text-bg-light border fw-normal">орыс тілінде</span>'
     )
 
@@ -86,3 +90,18 @@ def test_the_dashboards_short_labels_follow_the_language(language, labels):
     codes = ["mvd", "akimat-astana", "akimat-akmola", "akimat-east-kazakhstan"]
     with translation.override(language):
         assert [agency_label(Agency.objects.get(code=c)) for c in codes] == labels
+
+
+def test_the_admins_spreadsheets_carry_the_names():
+    from agencies.resources import AgencyResource
+
+    dataset = AgencyResource().export(queryset=Agency.objects.filter(code="mvd"))
+    row = dict(zip(dataset.headers, dataset[0], strict=True))
+    assert (row["name_kk"], row["abbreviation_en"]) == (
+        "Қазақстан Республикасының Ішкі істер министрлігі",
+        "MIA",
+    )
+    dataset.dict = [{**row, "name_en": "Ministry of Internal Affairs (renamed)"}]
+    result = AgencyResource().import_data(dataset, dry_run=False, raise_errors=True)
+    assert not result.has_errors()
+    assert Agency.objects.get(code="mvd").name_en == "Ministry of Internal Affairs (renamed)"
