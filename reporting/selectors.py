@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -260,8 +261,8 @@ def report_journal(*, report: AnnualReport) -> Journal:
     )
     previous = None
     numbers: dict[int, str] = {}
-    at_return: dict[int, object] = {}  # each entry as it was when the report was returned
-    latest: dict[int, object] = {}
+    at_return: dict[int, Any] = {}  # each entry as it was when the report was returned
+    latest: dict[int, Any] = {}
     for record in records:
         if previous is not None and previous.id != record.id:
             previous = None
