@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from agencies.models import Agency, User
@@ -229,22 +230,25 @@ def test_the_note_shows_its_limit(client, assignment, mon_officer):
 @pytest.mark.django_db(transaction=True)
 def test_texts_stored_longer_than_the_new_limits_survive_the_migration():
     call_command("loaddata", "plan_2018_2020", verbosity=0)
+    user = User.objects.create_user(username="sec", agency=Agency.objects.get(code="mvd"))
+    entry = services.report_open(cycle=cycle_of(2019), agency=user.agency).entries.first()
+    meeting = CommissionMeeting.objects.create(
+        held_on=D(2020, 1, 15), protocol_number="1", agenda="", created_by=user, updated_by=user
+    )
+    measure = Measure.objects.get(plan__code=PLAN_CODE, number="1")
     call_command("migrate", "reporting", "0005", verbosity=0)
     call_command("migrate", "commissions", "0003", verbosity=0)
     call_command("migrate", "measures", "0003", verbosity=0)
     try:
-        user = User.objects.create_user(username="sec", agency=Agency.objects.get(code="mvd"))
-        # Written as an older version of the portal could: no limit checked.
-        entry = services.report_open(cycle=cycle_of(2019), agency=user.agency).entries.first()
-        ReportEntry.objects.filter(pk=entry.pk).update(narrative="н" * 40_000)
-        meeting = CommissionMeeting.objects.create(
-            held_on=D(2020, 1, 15),
-            protocol_number="1",
-            agenda="п" * 20_000,
-            created_by=user,
-            updated_by=user,
-        )
-        Measure.objects.filter(plan__code=PLAN_CODE, number="1").update(title="т" * 6_000)
+        # Written as an older version of the portal could: no limit checked. In SQL, as the
+        # models of today know columns the old tables lack.
+        with connection.cursor() as cursor:
+            for table, column, pk, text in [
+                ("reporting_reportentry", "narrative", entry.pk, "н" * 40_000),
+                ("commissions_commissionmeeting", "agenda", meeting.pk, "п" * 20_000),
+                ("measures_measure", "title", measure.pk, "т" * 6_000),
+            ]:
+                cursor.execute(f"UPDATE {table} SET {column} = %s WHERE id = %s", [text, pk])  # noqa: S608
     finally:
         call_command("migrate", verbosity=0)
 

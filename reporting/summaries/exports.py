@@ -367,17 +367,28 @@ def _merged(sheet, row: int, text: str, style: str):
 
 # Excel and LibreOffice keep a row at the height the file gives (15 points when it gives none),
 # whatever its wrapped text needs: LibreOffice then draws the text over the rows below. So the
-# height is estimated from the text: a line of an 11-point cell holds about 1.2 characters per
-# unit of column width (less in bold), each line 15 points high; 409 points is the most a row
+# height is estimated by wrapping the text as they do, word by word, at about one character per
+# unit of column width (0.9 in bold), each line 15 points high; 409 points is the most a row
 # may have (a longer text is read in the DOCX). tests/reporting/summaries/test_exports.py checks
 # the estimate against LibreOffice's rendering.
 LINE_HEIGHT, MAX_ROW_HEIGHT = 15, 409
 
 
 def _text_lines(value, width: float, *, bold: bool = False) -> int:
-    per_line = max(1, int(width * (1.05 if bold else 1.2)))
-    text = "" if value is None else str(value)
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+    capacity = max(1, int(width * (0.9 if bold else 1.0)) - 1)
+    lines = 0
+    for paragraph in ("" if value is None else str(value)).split("\n"):
+        lines += 1
+        used = 0
+        for word in paragraph.split():
+            if used and used + 1 + len(word) > capacity:
+                lines += 1
+                used = 0
+            used += (1 if used else 0) + len(word)
+            while used > capacity:  # a word longer than the line breaks inside it
+                lines += 1
+                used -= capacity
+    return lines
 
 
 def _fit_height(sheet, row: int, values, widths, *, bold: bool = False) -> None:

@@ -507,7 +507,11 @@ def test_libreoffice_prints_each_row_as_high_as_its_text(summary_2019, tmp_path)
     [(page, _top, end)] = boxes["КОНЕЦПЕРВОЙ"]
     [(next_page, start, _bottom)] = boxes["НАЧАЛОВТОРОЙ"]
     assert (page, end) < (next_page, start)
-    # The header's wrapped titles stay in the header row: above the first row's text.
-    [(header_page, _t, header_bottom)] = boxes["исполнения"][:1]
-    first_text = boxes["Проведены"][0]
-    assert header_page == first_text[0] and header_bottom < first_text[1]
+    # The header's wrapped titles ("Ответственные за | исполнение") stay in the header row,
+    # above the first section's row; the measures' titles in theirs.
+    _page, header_top, _b = boxes["Ответственные"][0]  # the header of the first page
+    header_bottom = min(b for p, t, b in boxes["исполнение"] if p == 1 and t >= header_top - 1)
+    section_top = boxes["Организационно-практические"][0][1]
+    assert header_bottom < section_top
+    title_end = next(b for p, _t, b in boxes["акиматах"] if p == 1)  # measure 1's last word
+    assert title_end < boxes["Участие"][0][1]  # measure 2's first
