@@ -67,10 +67,11 @@ def require(check) -> None:
         raise PermissionDenied(str(refusal)) from refusal
 
 
-def confirmation(request, *, title, consequences, action, back, button, check=None):
+def confirmation(request, *, title, consequences, action, back, button, check=None, hidden=None):
     """The page an irreversible action shows before it is done (no script needed): what it
-    will do, and a button that posts to `action`; or, if `check()` (the service's own rule)
-    refuses, why it cannot be done, and no button. `check` raising PermissionRefused is a 403."""
+    will do, and a button that posts to `action` (with the `hidden` fields); or, if `check()`
+    (the service's own rule) refuses, why it cannot be done, and no button. `check` raising
+    PermissionRefused is a 403."""
     refusal = None
     if check is not None:
         try:
@@ -86,6 +87,7 @@ def confirmation(request, *, title, consequences, action, back, button, check=No
         "action": action,
         "back": back,
         "button": button,
+        "hidden": hidden or {},
     }
     return render(request, "confirm.html", context)
 

@@ -19,6 +19,8 @@ class SummaryGenerateForm(forms.Form):
     overwrite = forms.BooleanField(
         label=_("Перезаписать и строки, изменённые вручную"), required=False
     )
+    # Set by the confirmation page that lists the lines an overwrite loses.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class DashboardFilterForm(forms.Form):

@@ -95,6 +95,15 @@ def consolidation_line(*, cycle: ReportingCycle, measure: Measure) -> Consolidat
     )
 
 
+def edited_items(*, cycle: ReportingCycle) -> list[SummaryItem]:
+    """The lines of the cycle's summary that the secretariat edited (an overwrite loses them)."""
+    return list(
+        SummaryItem.objects.filter(summary__cycle=cycle, is_edited=True)
+        .select_related("measure")
+        .order_by("measure__position")
+    )
+
+
 def summary_items(*, summary: Summary) -> list[SummaryItem]:
     """The summary's lines in plan order, with their measures and sections."""
     return list(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.exceptions import EditConflict
-from core.views import attempt, download
+from core.views import attempt, confirmation, download
 from reporting import audit, permissions
 from reporting.models import ReportingCycle, Summary
 from reporting.summaries import dashboard, exports, selectors, services
@@ -83,6 +83,27 @@ def summary_generate(request, cycle_pk):
     cycle = _get_cycle_for_reader(request.user, cycle_pk)
     form = SummaryGenerateForm(request.POST)
     overwrite = form.is_valid() and form.cleaned_data["overwrite"]
+    edited = selectors.edited_items(cycle=cycle) if overwrite else []
+    if edited and not form.cleaned_data["confirmed"]:
+        # The secretariat's own wording would be lost: say which lines, and ask.
+        numbers = ", ".join(item.measure.number for item in edited)
+        return confirmation(
+            request,
+            title=_("Перезаписать строки, изменённые вручную?"),
+            consequences=[
+                _(
+                    "Строки %(numbers)s будут сформированы заново из отчётов ведомств: "
+                    "статус и текст, которые секретариат в них написал, пропадут."
+                )
+                % {"numbers": numbers},
+                _("Остальные строки обновятся, как при обычном формировании."),
+            ],
+            action=request.path,
+            back=reverse("summary_detail", args=[cycle.pk]),
+            button=_("Перезаписать"),
+            hidden={"overwrite": "on", "confirmed": "1"},
+            check=partial(services.require_editable, user=request.user, summary=edited[0].summary),
+        )
     generate = partial(
         services.summary_generate, cycle=cycle, user=request.user, overwrite=overwrite
     )

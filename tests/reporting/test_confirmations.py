@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from reporting import services
-from reporting.models import AnnualReport
+from reporting.models import AnnualReport, SummaryItem
 from tests.reporting.conftest import fill
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +126,33 @@ def test_removing_a_voluntary_entry_asks_first(client, mon_report, mon_officer):
     assert mon_report.entries.filter(pk=entry.pk).exists()
     client.post(url)
     assert not mon_report.entries.filter(pk=entry.pk).exists()
+
+
+def test_overwriting_edited_lines_asks_first_and_names_them(
+    client, mon_submitted, mvd_secretariat, cycle_2019
+):
+    summary = services.summary_generate(cycle=cycle_2019, user=mvd_secretariat)
+    item = summary.items.get(measure__number="4")
+    services.summary_item_update(
+        item=item,
+        user=mvd_secretariat,
+        status="done",
+        text="Текст секретариата.",
+        version=item.version,
+    )
+    client.force_login(mvd_secretariat)
+    url = reverse("summary_generate", args=[cycle_2019.pk])
+    page = client.post(url, {"overwrite": "on"})
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Строки 4 будут сформированы заново" in content
+    assert 'name="confirmed" value="1"' in content
+    assert (
+        SummaryItem.objects.get(pk=item.pk).text == "Текст секретариата."
+    )  # asking changes nothing
+    # Without "overwrite", nothing is asked and the edited line is kept.
+    assert client.post(url).status_code == 302
+    assert SummaryItem.objects.get(pk=item.pk).is_edited
+    assert client.post(url, {"overwrite": "on", "confirmed": "1"}).status_code == 302
+    item = SummaryItem.objects.get(pk=item.pk)
+    assert not item.is_edited and item.text != "Текст секретариата."
