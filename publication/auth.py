@@ -52,7 +52,8 @@ def check_rate(token: ApiToken) -> None:
     """At most API_RATE_LIMIT requests in each minute of the clock, per token."""
     now = time.time()
     window = int(now // RATE_WINDOW)
-    key = f"api-rate:{token.pk}:{window}"
+    # By the token's hash, not its id: an id may be reused (SQLite), a hash is not.
+    key = f"api-rate:{token.token_hash[:32]}:{window}"
     cache.add(key, 0, timeout=RATE_WINDOW * 2)
     try:
         count = cache.incr(key)
