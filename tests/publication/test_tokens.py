@@ -85,7 +85,7 @@ def test_only_an_admin_issues_or_revokes(admin_user, mvd_secretariat):
 
 
 def test_the_request_log_is_read_only_in_the_admin(client, admin_user):
-    token, raw = services.api_token_issue(system="Статистика", user=admin_user)
+    _, raw = services.api_token_issue(system="Статистика", user=admin_user)
     client.get("/api/v1/plans", **bearer(raw))
     client.force_login(admin_user)
     page = client.get(reverse("admin:publication_apirequestlog_changelist"))
