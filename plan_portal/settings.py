@@ -366,7 +366,12 @@ LOGGING = {
         **{
             app: {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}
             for app in (
-                "core", "agencies", "measures", "reporting", "commissions", "operations",
+                "core",
+                "agencies",
+                "measures",
+                "reporting",
+                "commissions",
+                "operations",
                 "publication",
             )
         },
