@@ -5,7 +5,7 @@ address it does not have."""
 import functools
 import hashlib
 
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
@@ -63,7 +63,11 @@ def logged(view):
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        return finish(request, view(request, *args, **kwargs))
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:  # django-ninja's own page at /api/v1/ itself raises it
+            response = _not_found()
+        return finish(request, response)
 
     return csrf_exempt(wrapped)
 
@@ -71,6 +75,8 @@ def logged(view):
 @csrf_exempt
 def not_found(request, rest=""):
     """Any other address under /api/: a 404 in JSON, logged like the rest."""
-    return finish(
-        request, error_response(404, "not_found", "The API has no such address; see /api/v1/docs.")
-    )
+    return finish(request, _not_found())
+
+
+def _not_found() -> JsonResponse:
+    return error_response(404, "not_found", "The API has no such address; see /api/v1/docs.")
