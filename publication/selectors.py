@@ -46,10 +46,6 @@ def published_measures(
     return measures.order_by("plan__code", "position")
 
 
-def responsibility_years(responsibility: Responsibility) -> list[int]:
-    return list(responsibility.years)
-
-
 def published_cycles(*, plan: Plan | None = None, year: int | None = None):
     cycles = ReportingCycle.objects.select_related("plan", "coordinator").order_by(
         "plan__code", "year"
@@ -157,12 +153,15 @@ def plan_publication(*, plan: Plan) -> PublishedPlan:
         (line.measure_id, line.summary.cycle.year): line for line in sent_summary_lines(plan=plan)
     }
     sections = {s.pk: PublishedSection(s) for s in published_sections(plan=plan)}
-    for measure in Measure.objects.filter(plan=plan).select_related("parent").order_by("position"):
+    measures = list(Measure.objects.filter(plan=plan).order_by("position"))
+    headings = {m.parent_id for m in measures if m.parent_id}
+    for measure in measures:
         published = PublishedMeasure(measure)
-        published.years = [
-            PublishedYear(year, lines.get((measure.pk, year)))
-            for year in sent_years
-            if measure.first_year <= year <= measure.last_year
-        ]
+        if measure.pk not in headings:  # a heading has no line: its sub-measures have them
+            published.years = [
+                PublishedYear(year, lines.get((measure.pk, year)))
+                for year in sent_years
+                if measure.first_year <= year <= measure.last_year
+            ]
         sections[measure.section_id].measures.append(published)
     return PublishedPlan(plan=plan, sent_years=sent_years, sections=list(sections.values()))

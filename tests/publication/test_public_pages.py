@@ -25,10 +25,15 @@ def test_the_plan_page_shows_what_was_sent_and_nothing_else(client, published):
     assert "Исполнено" in page
     assert DRAFT_TEXT not in page and NARRATIVE not in page
     assert "за годы: 2018." in page
-    # Measure 3 is a heading: its sub-measures have the lines.
-    assert response.context["publication"].sections[0].measures[0].years[0].line.text == (
-        f"{SENT_TEXT} (1)"
-    )
+    measures = {
+        item.measure.number: item
+        for section in response.context["publication"].sections
+        for item in section.measures
+    }
+    assert [(y.year, y.line.text) for y in measures["1"].years] == [(2018, f"{SENT_TEXT} (1)")]
+    assert measures["3"].years == []  # a heading: its sub-measures have the lines
+    assert measures["3.1"].years[0].line.status == "done"
+    assert "В сводной информации за этот год строки нет." not in page
 
 
 def test_a_plan_without_a_sent_summary_says_so(client, plan):
