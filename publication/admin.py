@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from core.admin import ReadOnlyAdmin
 from publication import services
@@ -57,8 +57,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             services.api_token_revoke(token=token, user=request.user)
         self.message_user(
             request,
-            ngettext("Отозван %(count)d ключ.", "Отозвано ключей: %(count)d.", len(tokens))
-            % {"count": len(tokens)},
+            _("Отозвано ключей: %(count)s.") % {"count": len(tokens)},
             messages.SUCCESS,
         )
 

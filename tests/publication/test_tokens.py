@@ -50,7 +50,7 @@ def test_an_admin_revokes_a_token(client, admin_user):
         {"action": "revoke", "_selected_action": [token.pk]},
         follow=True,
     )
-    assert "Отозван 1 ключ." in response.content.decode()
+    assert "Отозвано ключей: 1." in response.content.decode()
     token.refresh_from_db()
     assert token.is_revoked and token.revoked_by == admin_user
     refused = client.get("/api/v1/plans", **bearer(raw))
