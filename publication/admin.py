@@ -53,8 +53,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Отозвать выбранные ключи"), permissions=["change"])
     def revoke(self, request, queryset):
         tokens = list(queryset.filter(revoked_at__isnull=True))
+        revoked = str(ApiToken._meta.get_field("revoked_at").verbose_name)
         for token in tokens:
             services.api_token_revoke(token=token, user=request.user)
+            # In the admin's history of the token too, beside its issue (the addition).
+            self.log_change(request, token, [{"changed": {"fields": [revoked]}}])
         self.message_user(
             request,
             _("Отозвано ключей: %(count)s.") % {"count": len(tokens)},
@@ -67,7 +70,7 @@ class ApiRequestLogAdmin(ReadOnlyAdmin):
     """Every request to the API, read-only."""
 
     list_display = ("created_at", "token", "method", "path", "status_code", "ip_address")
-    list_filter = ("status_code", "method")
+    list_filter = ("status_code", "method", "token")
     search_fields = ("path", "token__system", "ip_address")
     date_hierarchy = "created_at"
     list_select_related = ("token",)

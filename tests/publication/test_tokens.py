@@ -53,6 +53,10 @@ def test_an_admin_revokes_a_token(client, admin_user):
     assert "Отозвано ключей: 1." in response.content.decode()
     token.refresh_from_db()
     assert token.is_revoked and token.revoked_by == admin_user
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    entry = LogEntry.objects.get(object_id=str(token.pk), action_flag=CHANGE)
+    assert entry.user == admin_user and "отозван" in entry.get_change_message()
     refused = client.get("/api/v1/plans", **bearer(raw))
     assert (refused.status_code, refused.json()["error"]) == (401, "token_revoked")
 
