@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja (the API): listed so that its docs page uses its own bundled Swagger UI files
+    # (served by whitenoise), never a CDN.
+    "ninja",
     # Ours, in their dependency order (README, "Architecture"): an app imports only those
     # before it.
     "core",
@@ -56,6 +59,7 @@ INSTALLED_APPS = [
     "reporting",
     "commissions",
     "operations",
+    "publication",
 ]
 
 MIDDLEWARE = [
@@ -336,6 +340,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The read-only API (publication; README, "API and public pages"): requests a minute per token.
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
+
 # benchmarks/run only: routes /benchmark/floor/, a trivial signed-in page (the load test's floor).
 BENCHMARK_FLOOR = env.bool("BENCHMARK_FLOOR", default=False)
 
@@ -358,7 +365,15 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         **{
             app: {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}
-            for app in ("core", "agencies", "measures", "reporting", "commissions", "operations")
+            for app in (
+                "core",
+                "agencies",
+                "measures",
+                "reporting",
+                "commissions",
+                "operations",
+                "publication",
+            )
         },
     },
 }

@@ -21,6 +21,7 @@ urlpatterns = [
     path("agencies/", include("agencies.urls")),
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("commissions/", include("commissions.urls")),
+    path("", include("publication.urls")),
     path("", include("measures.urls")),
     path("", include("reporting.urls")),
     path("", include("reporting.summaries.urls")),

@@ -1,7 +1,7 @@
 """The apps' dependency order (README, "Architecture"), read from the imports of every module:
-core ← agencies ← measures ← reporting ← reporting.summaries / commissions ← operations. An app
-imports only the apps before it; the summary's package and the commissions do not import each
-other; no app imports the project package (plan_portal)."""
+core ← agencies ← measures ← reporting ← reporting.summaries / commissions ← operations ←
+publication. An app imports only the apps before it; the summary's package and the commissions
+do not import each other; no app imports the project package (plan_portal)."""
 
 import ast
 from pathlib import Path
@@ -19,9 +19,14 @@ LAYERS = [
     {"reporting"},
     {"reporting.summaries", "commissions"},
     {"operations"},
+    # The API and the public pages read every app below; none imports them.
+    {"publication"},
 ]
 LEVEL = {name: level for level, names in enumerate(LAYERS) for name in names}
-OURS = {"core", "agencies", "measures", "reporting", "commissions", "operations", "plan_portal"}
+OURS = {
+    "core", "agencies", "measures", "reporting", "commissions", "operations", "publication",
+    "plan_portal",
+}  # fmt: skip
 # The reporting app's public modules: DESIGN.md names summary_generate, summary_send and
 # summary_xlsx/summary_docx in reporting.services and reporting.exports, and the app's
 # AppConfig registers the summary's contributions to other apps' pages (core.pages).
@@ -88,7 +93,9 @@ def test_every_app_imports_only_the_apps_before_it():
 
 def test_the_order_is_the_order_of_installed_apps():
     ours = [app for app in settings.INSTALLED_APPS if app in OURS]
-    assert ours == ["core", "agencies", "measures", "reporting", "commissions", "operations"]
+    assert ours == [
+        "core", "agencies", "measures", "reporting", "commissions", "operations", "publication",
+    ]  # fmt: skip
 
 
 def test_the_public_faces_exist():
@@ -111,6 +118,9 @@ def test_the_public_faces_exist():
         ("reporting.summaries.views", "from reporting import permissions, selectors", False),
         ("commissions.services", "from reporting.models import ReportEntry", False),
         ("operations.backups", "from commissions.models import CommissionDocument", False),
+        ("publication.selectors", "from reporting.models import Summary", False),
+        ("reporting.selectors", "from publication import selectors", True),
+        ("operations.scale", "from publication.models import ApiToken", True),
     ],
 )
 def test_the_check_finds_what_goes_against_the_order(module, source, found):

@@ -111,7 +111,9 @@ def two_servers(environment):
                 try:
                     requests.get(f"{address}/login/", timeout=2)
                     break
-                except requests.ConnectionError:
+                # Refused: not listening yet. Timed out: listening, its worker still booting
+                # (on a busy machine that takes more than the 2 s).
+                except (requests.ConnectionError, requests.Timeout):
                     if process.poll() is not None:
                         pytest.fail(process.stderr.read().decode())
                     time.sleep(0.2)

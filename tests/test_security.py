@@ -84,19 +84,61 @@ def portal_urls(world):
         "assignment_complete": [assignment.pk], "assignment_reopen": [assignment.pk],
         "commission_compliance": [], "regional_plan_list": [],
         "regional_plan_edit": [PLAN_CODE], "regional_plan_document": [regional_plan.pk],
+        "public_plan_list": [], "public_plan_detail": [PLAN_CODE], "api_not_found": ["v1/x"],
+        **{f"api:{name}": [] for name in API_LISTS}, "api:plan_detail": [PLAN_CODE],
+        "api:measure_detail": [world["entry"].measure_id], "api:agency_detail": ["mon"],
+        "api:summary_detail": [PLAN_CODE, 2019], "api:openapi-json": [],
+        "api:openapi-view": [], "api:api-root": [],
     }  # fmt: skip
     return {name: reverse(name, args=a) for name, a in args.items()}
 
 
-def named_routes():
-    resolver = get_resolver()
+API_LISTS = ["plan_list", "section_list", "measure_list", "cycle_list", "agency_list",
+             "summary_list", "summary_line_list"]  # fmt: skip
+# What a visitor who has not signed in may open (each is also in portal_urls): the sign-in
+# page, the public pages, and the API's description. The API's data ask for a token (401);
+# logout takes a POST only; every other page sends the visitor to sign in.
+OPEN_TO_ANONYMOUS = {"login", "public_plan_list", "public_plan_detail", "api:openapi-json",
+                     "api:openapi-view"}  # fmt: skip
+
+
+def test_anonymous_visitors_reach_only_the_allow_list(client, world):
+    from publication.api import api
+
+    api_operations = {f"api:{name}" for name in (p.name for p in api.urls[0])}
+    for name, url in portal_urls(world).items():
+        response = client.get(url)
+        if name in OPEN_TO_ANONYMOUS:
+            assert response.status_code == 200, name
+        elif name in {"api_not_found", "api:api-root"}:  # /api/v1/ itself has no data
+            assert response.status_code == 404, name
+            assert response.json()["error"] == "not_found", name
+        elif name in api_operations:
+            assert response.status_code == 401, name
+            assert response.json()["error"] == "missing_token", name
+        elif name == "logout":
+            assert response.status_code == 405, name
+        else:
+            assert response.status_code == 302, name
+            assert response["Location"].startswith(reverse("login")), name
+
+
+def test_the_api_s_routes_are_all_checked(world):
+    from publication.api import api
+
+    assert {f"api:{p.name}" for p in api.urls[0]} <= set(portal_urls(world))
+
+
+def named_routes(patterns=None, namespace=""):
     names = set()
-    for pattern in resolver.url_patterns:
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if getattr(pattern, "namespace", None) == "admin" or "i18n" in str(pattern.pattern):
             continue
-        for sub in getattr(pattern, "url_patterns", [pattern]):
-            if sub.name:
-                names.add(sub.name)
+        if hasattr(pattern, "url_patterns"):  # an include, maybe with a namespace (the API's)
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= named_routes(pattern.url_patterns, inner)
+        elif pattern.name:
+            names.add(f"{namespace}{pattern.name}")
     return names
 
 
