@@ -266,7 +266,9 @@ class SummaryLineOut(Schema):
     plan: str
     year: int
     measure: MeasureRef
-    status: str = Field(description="done | in_progress | partial | not_done | no_information")
+    status: str = Field(
+        description="done | in_progress | partial | not_done | no_information | insufficient"
+    )
     status_label: str = Field(description="The status as the summary says it, in Russian.")
     text: str = Field(description="The information on the measure's execution, as sent.")
 
