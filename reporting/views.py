@@ -18,7 +18,13 @@ from core.exceptions import EditConflict
 from core.views import attempt, confirmation, download
 from reporting import audit, permissions, selectors, services
 from reporting.exceptions import CommentRequired, IncompleteReport
-from reporting.forms import EntryForm, ReportFilterForm, ReviewForm, VoluntaryEntryForm
+from reporting.forms import (
+    EntryForm,
+    ReportFilterForm,
+    ReviewForm,
+    VoluntaryEntryForm,
+    figures_initial,
+)
 from reporting.models import AnnualReport, Attachment, ReportEntry, ReportingCycle
 
 
@@ -116,8 +122,17 @@ def entry_edit(request, pk, entry_pk):
     extras = pages.contributions("entry", report=report, entry=entry)
     if request.method == "POST":
         return _entry_post(request, report, entry, extras)
-    initial = {"status": entry.status, "narrative": entry.narrative, "version": entry.version}
-    return _entry_page(request, report, entry, EntryForm(initial=initial), extras)
+    initial = {
+        "status": entry.status,
+        "narrative": entry.narrative,
+        "version": entry.version,
+        **figures_initial(selectors.entry_figures(entry)),
+    }
+    return _entry_page(request, report, entry, _entry_form(entry, initial=initial), extras)
+
+
+def _entry_form(entry, *args, **kwargs) -> EntryForm:
+    return EntryForm(*args, indicators=entry.measure.indicators.all(), **kwargs)
 
 
 ENTRY_STORAGE_FAILURE = gettext_lazy(
@@ -130,8 +145,8 @@ def _entry_post(request, report, entry, extras):
     if action := pages.posted_action(extras, request.POST):
         data, message = action(request.POST.copy())  # never a save: the officer checks first
         messages.info(request, message)
-        return _entry_page(request, report, entry, EntryForm(data), extras)
-    form = EntryForm(request.POST, request.FILES)
+        return _entry_page(request, report, entry, _entry_form(entry, data), extras)
+    form = _entry_form(entry, request.POST, request.FILES)
     if not form.is_valid():
         return _entry_page(request, report, entry, form, extras)
     try:
@@ -175,7 +190,7 @@ def _conflict_page(request, report, entry, conflict, extras):
     # The form now starts from the stored version: saving it again is a deliberate choice.
     data = request.POST.copy()
     data["version"] = current.version
-    form = EntryForm(data)
+    form = _entry_form(entry, data)
     form.is_valid()
     return _entry_page(
         request,
@@ -186,6 +201,9 @@ def _conflict_page(request, report, entry, conflict, extras):
         template="reporting/entry_conflict.html",
         status=409,
         current=current,
+        current_figures=selectors.entry_figures(
+            selectors.entry_for_report(report=report, pk=current.pk)
+        ),
     )
 
 
