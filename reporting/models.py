@@ -592,9 +592,11 @@ class SummaryIndicatorTotal(models.Model):
     total = models.PositiveBigIntegerField(_("итого"), null=True, blank=True)
     answered = models.PositiveIntegerField(_("дали значение"), default=0)
     expected = models.PositiveIntegerField(_("исполнителей"), default=0)
-    # Agencies' labels, comma-separated; for an indicator not added up, "МВД: 3; МОН: 5".
+    # Agencies' labels, comma-separated; by_agency, for an indicator not added up: "МВД: 3; МОН: 5".
     missing = models.TextField(_("не дали значения"), blank=True)
     by_agency = models.TextField(_("по ведомствам"), blank=True)
+    # The line as the summary says it, in Russian: «Выявлено преступлений: 45 (…)».
+    text = models.TextField(_("итог словами"), blank=True)
 
     class Meta:
         verbose_name = _("итог показателя")
