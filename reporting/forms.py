@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 from core.forms import DocumentsField, long_text_field
 from reporting.models import AnnualReport, Indicator, ReportEntry, ReportingCycle, ReviewComment
+from reporting.workbooks import check_upload_file
 
 # A figure larger than this is a typing slip (the largest sums are in thousands of tenge).
 FIGURE_MAX = 10**15
@@ -122,3 +123,20 @@ class ReportFilterForm(forms.Form):
         required=False,
         empty_label=_("Все"),
     )
+
+
+class ReportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Заполненный файл отчёта (XLSX)"),
+        help_text=_("Файл, скачанный на странице отчёта и заполненный в Excel."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        check_upload_file(file)  # size, parts and rows: before openpyxl reads it
+        return file

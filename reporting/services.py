@@ -17,6 +17,7 @@ from core.deadlines import days_left
 from core.documents import files_removed_on_failure
 from core.exceptions import (
     ActionRefused,
+    EditConflict,
     PermissionRefused,
     StateRefused,
     refuse_nul,
@@ -216,6 +217,46 @@ def entry_save(
         for file in documents:
             attachment_add(entry=entry, user=user, file=file)
     return entry
+
+
+def report_workbook_apply(*, report: AnnualReport, user, rows) -> int:
+    """The rows of a filled report workbook (reporting.workbooks: entry id, the version it was
+    downloaded at, status, narrative, figures), each saved as `entry_update` saves an entry, all
+    or nothing. Refused, writing nothing, if any entry changed in the portal since the download
+    (naming it), was removed, or any value is refused. Returns the number of entries saved."""
+    with transaction.atomic():
+        locked = _locked(report)
+        require_editable(user=user, report=locked)
+        for row in rows:
+            entry = locked.entries.select_related("measure").filter(pk=row["entry"]).first()
+            if entry is None:
+                raise ActionRefused(
+                    _("Мероприятие убрано из отчёта после скачивания файла: ничего не записано.")
+                )
+            try:
+                entry_update(
+                    entry=entry,
+                    user=user,
+                    status=row["status"],
+                    narrative=row["narrative"],
+                    version=row["version"],
+                    figures={int(k): v for k, v in row["figures"].items()},
+                )
+            except EditConflict:
+                raise ActionRefused(
+                    _(
+                        "Мероприятие %(number)s изменено в портале после скачивания файла: "
+                        "ничего не записано. Скачайте файл заново и перенесите в него свои "
+                        "изменения."
+                    )
+                    % {"number": entry.measure.number}
+                ) from None
+            except ActionRefused as refused:
+                raise ActionRefused(
+                    _("Мероприятие %(number)s: %(reason)s Ничего не записано.")
+                    % {"number": entry.measure.number, "reason": refused}
+                ) from None
+    return len(rows)
 
 
 def entry_add_voluntary(*, report: AnnualReport, measure, user) -> ReportEntry:
@@ -576,6 +617,7 @@ __all__ = [
     "report_return",
     "report_start",
     "report_submit",
+    "report_workbook_apply",
     "require_editable",
     "summary_generate",
     "summary_item_update",
