@@ -295,7 +295,8 @@ def _figure_changes(report: AnnualReport) -> list[Change]:
         .select_related("history_user", "indicator", "entry__measure")
         .order_by("entry_id", "indicator_id", "history_date", "history_id")
     )
-    changes, before = [], {}
+    changes: list[Change] = []
+    before: dict[tuple[int, int], int | bool | None] = {}
     for record in records:
         key = (record.entry_id, record.indicator_id)
         after = (

@@ -33,7 +33,7 @@ HEADER_ROW = 3
 FIRST_ROW = HEADER_ROW + 1
 NUMBER, TITLE, STATUS, NARRATIVE = 1, 2, 3, 4  # columns A–D; indicators from E
 LANGUAGES = ("ru", "kk", "en")
-NARRATIVE_LIMIT = ReportEntry._meta.get_field("narrative").max_length
+NARRATIVE_LIMIT: int = ReportEntry._meta.get_field("narrative").max_length or 30_000
 GREY = PatternFill("solid", fgColor="D9D9D9")
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -277,7 +277,7 @@ def read_report_workbook(report, file) -> Upload:
         if len(upload.errors) > errors_before:
             continue
         changes = _changes(entry, status, narrative, figures)
-        if changes:
+        if changes and isinstance(version, int):
             upload.rows.append(UploadRow(entry, version, status, narrative, figures, changes))
         else:
             upload.unchanged += 1

@@ -29,14 +29,14 @@ class IndicatorTotal:
     answered: int
     expected: int  # the executors named for the measure
     missing: list[str] = field(default_factory=list)
-    by_agency: list[tuple[str, int | bool]] = field(default_factory=list)
+    by_agency: list[tuple[str, int | bool | None]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
         return total_text(self)
 
 
-def _values(part: Part) -> dict[int, int | bool]:
+def _values(part: Part) -> dict[int, int | bool | None]:
     if part.entry is None:
         return {}
     return {v.indicator_id: v.value for v in part.entry.indicator_values.all()}
@@ -59,13 +59,11 @@ def line_totals(indicators: list[Indicator], parts: list[Part]) -> list[Indicato
             for part, found in values
             if not part.voluntary and indicator.pk not in found
         ]
-        total = None
-        if indicator.is_added_up:
-            total = (
-                sum(1 for _label, v in given if v is True)
-                if indicator.is_yes_no
-                else (sum(int(v) for _label, v in given))
-            )
+        total: int | None = None
+        if indicator.is_added_up and indicator.is_yes_no:
+            total = sum(1 for _label, v in given if v is True)
+        elif indicator.is_added_up:
+            total = sum(int(v or 0) for _label, v in given)
         totals.append(
             IndicatorTotal(
                 indicator,

@@ -250,7 +250,7 @@ def indicator_years(
     return list(series.values())
 
 
-def indicator_chart(series: list[IndicatorYears]) -> list[dict]:
+def indicator_chart(series: list[IndicatorYears]) -> list[dict | None]:
     """What the page's script draws (json_script): for each series in order, the bars of a
     small chart, or None for one not charted (not added up, or no figures)."""
     return [
