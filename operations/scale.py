@@ -404,7 +404,7 @@ def scale_data_generate(*, plans: int, one_plan: bool = False, seed: int = 609) 
 
         summary_cycles = [c for c in cycles if c.year == 2019]
         counts.summaries, counts.summary_items = _summaries(
-            summary_cycles, plan_resps, plan_measures, rng, user
+            summary_cycles, plan_resps, plan_measures, rng, user, measure_indicators
         )
     _analyze()
     return counts
@@ -450,9 +450,9 @@ def _plan(template, suffix, title) -> Plan:
     )
 
 
-def _summaries(cycles, plan_resps, plan_measures, rng, user) -> tuple[int, int]:
-    """A draft summary per cycle, one line per measure reportable that year, the cycle's
-    expected agencies fixed (as summary_generate does)."""
+def _summaries(cycles, plan_resps, plan_measures, rng, user, measure_indicators) -> tuple[int, int]:
+    """A draft summary per cycle, one line per measure reportable that year with its indicators'
+    totals, the cycle's expected agencies fixed (as summary_generate does)."""
     now = timezone.now()
     summaries = Summary.objects.bulk_create(
         [Summary(cycle=c, generated_at=now, generated_by=user) for c in cycles]
@@ -477,6 +477,22 @@ def _summaries(cycles, plan_resps, plan_measures, rng, user) -> tuple[int, int]:
             for a in sorted({r.agency_id for r in active})
         ]
     SummaryItem.objects.bulk_create(items, batch_size=BATCH)
+    totals = []
+    for item in items:
+        for indicator in measure_indicators.get(item.measure_id, ()):
+            answered = rng.randint(0, 5)
+            total = rng.randint(0, answered) if indicator.is_yes_no else rng.randint(0, 900)
+            totals.append(
+                SummaryIndicatorTotal(
+                    item=item,
+                    indicator=indicator,
+                    total=total if indicator.is_added_up else None,
+                    answered=answered,
+                    expected=5,
+                    text=f"{indicator.label}: {total} (дали значение {answered} из 5)",
+                )
+            )
+    SummaryIndicatorTotal.objects.bulk_create(totals, batch_size=BATCH)
     through.objects.bulk_create(expected, batch_size=BATCH)
     ReportingCycle.objects.filter(pk__in=[c.pk for c in cycles]).update(expected_fixed_at=now)
     return len(summaries), len(items)
