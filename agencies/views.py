@@ -38,7 +38,7 @@ def agency_detail(request, code):
     context = {
         "agency": agency,
         "lineage": selectors.agency_lineage(agency=agency),
-        **pages.page_context("agency", agency=agency),
+        **pages.page_context("agency", agency=agency, user=request.user),
     }
     return render(request, "agencies/agency_detail.html", context)
 

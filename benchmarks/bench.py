@@ -188,6 +188,13 @@ def prepare(base, state_path):
             {"name": "floor", "path": "/benchmark/floor/", "cookie": secretariat_cookie},
             {"name": "plan page", "path": f"/plans/{plan.code}/", "cookie": secretariat_cookie},
             {
+                # Measure 6 has the most executors (the 17 akimats) and three indicators: the
+                # page's table and charts of their totals by year.
+                "name": "measure page",
+                "path": f"/plans/{plan.code}/measures/6/",
+                "cookie": secretariat_cookie,
+            },
+            {
                 "name": "officer's report",
                 "path": f"/reports/{report.pk}/",
                 "cookie": officer_cookie,

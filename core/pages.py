@@ -8,8 +8,8 @@ contribution may also take a POST button of the page (`actions`: the button's na
 of the posted data returning the data the form is shown with, and a message); nothing is saved
 then.
 
-Pages: "home" (the user), "agency" (the agency), "measure" (the user, the measure), "entry" (the
-report, the entry).
+Pages: "home" (the user), "agency" (the agency, the user), "measure" (the user, the measure),
+"entry" (the report, the entry).
 """
 
 from collections.abc import Callable, Mapping

@@ -18,11 +18,14 @@ from measures.models import Measure, Plan, Responsibility, Section
 from reporting.models import (
     AnnualReport,
     Attachment,
+    Indicator,
+    IndicatorValue,
     Reminder,
     ReportEntry,
     ReportingCycle,
     ReviewComment,
     Summary,
+    SummaryIndicatorTotal,
     SummaryItem,
 )
 
@@ -60,6 +63,7 @@ class Template:
     responsibilities: list[dict]  # "measure" is the number, "agency" the code
     cycles: list[dict]
     agency_kinds: dict[str, str]
+    indicators: list[dict] = field(default_factory=list)  # "measure" is the number
 
 
 @dataclass
@@ -74,6 +78,8 @@ class Counts:
     entries: int = 0
     summaries: int = 0
     summary_items: int = 0
+    indicators: int = 0
+    indicator_values: int = 0
     states: dict = field(default_factory=dict)
 
 
@@ -98,6 +104,11 @@ def load_template() -> Template:
         ],
         cycles=[c for c in by_model["reporting.reportingcycle"] if c["plan"] == [TEMPLATE_PLAN]],
         agency_kinds={a["code"]: a["kind"] for a in by_model["agencies.agency"]},
+        indicators=[
+            {**i, "measure": i["measure"][1]}
+            for i in by_model.get("reporting.indicator", [])
+            if i["measure"][0] == TEMPLATE_PLAN
+        ],
     )
 
 
@@ -120,16 +131,19 @@ def scale_data_delete() -> None:
     agencies. Fixture data is untouched."""
     plans = Plan.objects.filter(code__startswith=PREFIX)
     cycles = ReportingCycle.objects.filter(plan__in=plans)
+    _raw_delete(SummaryIndicatorTotal.objects.filter(item__summary__cycle__in=cycles))
     _raw_delete(SummaryItem.objects.filter(summary__cycle__in=cycles))
     _raw_delete(Summary.objects.filter(cycle__in=cycles))
     _raw_delete(ReportingCycle.expected_agencies.through.objects.filter(reportingcycle__in=cycles))
     _raw_delete(Reminder.objects.filter(cycle__in=cycles))
     _raw_delete(Attachment.objects.filter(entry__report__cycle__in=cycles))
     _raw_delete(ReviewComment.objects.filter(report__cycle__in=cycles))
+    _raw_delete(IndicatorValue.objects.filter(entry__report__cycle__in=cycles))
     _raw_delete(ReportEntry.objects.filter(report__cycle__in=cycles))
     _raw_delete(AnnualReport.objects.filter(cycle__in=cycles))
     _raw_delete(cycles)
     _raw_delete(Responsibility.objects.filter(measure__plan__in=plans))
+    _raw_delete(Indicator.objects.filter(measure__plan__in=plans))
     _raw_delete(Measure.objects.filter(plan__in=plans))
     _raw_delete(Section.objects.filter(plan__in=plans))
     _raw_delete(plans)
@@ -232,7 +246,20 @@ def _copy_structure(template, plan, copy, executors):
         )
         for r in template.responsibilities
     ]
-    return sections, list(measures.values()), responsibilities
+    indicators = Indicator.objects.bulk_create(
+        Indicator(
+            measure=measures[i["measure"]],
+            code=i["code"],
+            position=i["position"],
+            name=i["name"],
+            unit=i["unit"],
+            kind=i["kind"],
+            aggregation=i["aggregation"],
+            required=i["required"],
+        )
+        for i in template.indicators
+    )
+    return sections, list(measures.values()), responsibilities, indicators
 
 
 def template_number(number: str, copy: int) -> str:
@@ -329,10 +356,14 @@ def scale_data_generate(*, plans: int, one_plan: bool = False, seed: int = 609) 
         plan_measures: dict[int, list[Measure]] = {}
         plan_resps: dict[int, list[Responsibility]] = {}
         plan_coordinators: dict[int, dict[str, Agency]] = {}
+        measure_indicators: dict[int, list[Indicator]] = {}
         for plan, copy in copies:
             executors = _executors(template, pool, rng)
             plan_coordinators.setdefault(plan.pk, executors)
-            sections, measures, resps = _copy_structure(template, plan, copy, executors)
+            sections, measures, resps, indicators = _copy_structure(template, plan, copy, executors)
+            for indicator in indicators:
+                measure_indicators.setdefault(indicator.measure_id, []).append(indicator)
+            counts.indicators += len(indicators)
             counts.sections += len(sections)
             plan_measures.setdefault(plan.pk, []).extend(measures)
             plan_resps.setdefault(plan.pk, []).extend(resps)
@@ -363,6 +394,9 @@ def scale_data_generate(*, plans: int, one_plan: bool = False, seed: int = 609) 
             all_reports += reports
             all_entries += entries
         ReportEntry.objects.bulk_create(all_entries, batch_size=BATCH)
+        values = _indicator_values(all_entries, measure_indicators, rng)
+        IndicatorValue.objects.bulk_create(values, batch_size=BATCH)
+        counts.indicator_values = len(values)
         counts.reports = len(all_reports)
         counts.entries = len(all_entries)
         for report in all_reports:
@@ -370,10 +404,30 @@ def scale_data_generate(*, plans: int, one_plan: bool = False, seed: int = 609) 
 
         summary_cycles = [c for c in cycles if c.year == 2019]
         counts.summaries, counts.summary_items = _summaries(
-            summary_cycles, plan_resps, plan_measures, rng, user
+            summary_cycles, plan_resps, plan_measures, rng, user, measure_indicators
         )
     _analyze()
     return counts
+
+
+def _indicator_values(entries, measure_indicators, rng) -> list[IndicatorValue]:
+    """Figures for most filled entries: yes/no mostly yes, counts up to 200, sums larger."""
+    values = []
+    for entry in entries:
+        if not entry.status:
+            continue
+        for indicator in measure_indicators.get(entry.measure_id, ()):
+            if rng.random() < 0.15:
+                continue  # left empty
+            if indicator.is_yes_no:
+                number, flag = None, rng.random() < 0.7
+            else:
+                scale = 1000 if indicator.kind == Indicator.Kind.SUM else 1
+                number, flag = rng.randint(0, 200) * scale, None
+            values.append(
+                IndicatorValue(entry=entry, indicator=indicator, number=number, flag=flag)
+            )
+    return values
 
 
 def _analyze() -> None:
@@ -396,9 +450,9 @@ def _plan(template, suffix, title) -> Plan:
     )
 
 
-def _summaries(cycles, plan_resps, plan_measures, rng, user) -> tuple[int, int]:
-    """A draft summary per cycle, one line per measure reportable that year, the cycle's
-    expected agencies fixed (as summary_generate does)."""
+def _summaries(cycles, plan_resps, plan_measures, rng, user, measure_indicators) -> tuple[int, int]:
+    """A draft summary per cycle, one line per measure reportable that year with its indicators'
+    totals, the cycle's expected agencies fixed (as summary_generate does)."""
     now = timezone.now()
     summaries = Summary.objects.bulk_create(
         [Summary(cycle=c, generated_at=now, generated_by=user) for c in cycles]
@@ -423,6 +477,22 @@ def _summaries(cycles, plan_resps, plan_measures, rng, user) -> tuple[int, int]:
             for a in sorted({r.agency_id for r in active})
         ]
     SummaryItem.objects.bulk_create(items, batch_size=BATCH)
+    totals = []
+    for item in items:
+        for indicator in measure_indicators.get(item.measure_id, ()):
+            answered = rng.randint(0, 5)
+            total = rng.randint(0, answered) if indicator.is_yes_no else rng.randint(0, 900)
+            totals.append(
+                SummaryIndicatorTotal(
+                    item=item,
+                    indicator=indicator,
+                    total=total if indicator.is_added_up else None,
+                    answered=answered,
+                    expected=5,
+                    text=f"{indicator.label}: {total} (дали значение {answered} из 5)",
+                )
+            )
+    SummaryIndicatorTotal.objects.bulk_create(totals, batch_size=BATCH)
     through.objects.bulk_create(expected, batch_size=BATCH)
     ReportingCycle.objects.filter(pk__in=[c.pk for c in cycles]).update(expected_fixed_at=now)
     return len(summaries), len(items)

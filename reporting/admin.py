@@ -1,9 +1,19 @@
 from django.contrib import admin
 from django.urls import path
 
+from agencies.admin import SpreadsheetAdmin
 from core.admin import ReadOnlyAdmin
 from reporting import plan_loading
-from reporting.models import AnnualReport, Attachment, ReportEntry, ReportingCycle, ReviewComment
+from reporting.models import (
+    AnnualReport,
+    Attachment,
+    Indicator,
+    IndicatorValue,
+    ReportEntry,
+    ReportingCycle,
+    ReviewComment,
+)
+from reporting.resources import IndicatorResource
 
 
 @admin.register(ReportingCycle)
@@ -80,3 +90,32 @@ class ReviewCommentAdmin(ReadOnlyAdmin):
     list_select_related = ("report__agency", "report__cycle__plan", "author")
     list_filter = ("kind",)
     search_fields = ("text", "report__agency__code")
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SpreadsheetAdmin):
+    """The figures each measure asks for: editable, and imported or exported as a spreadsheet
+    with the plan's other tables."""
+
+    resource_classes = [IndicatorResource]
+    list_display = ("measure", "position", "name", "unit", "kind", "aggregation", "required")
+    list_filter = ("measure__plan", "kind", "aggregation", "required")
+    list_select_related = ("measure__plan",)
+    search_fields = ("code", "name", "measure__number")
+    autocomplete_fields = ("measure",)
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(ReadOnlyAdmin):
+    """The agencies' figures: changed only in their reports, where the version and the history
+    are kept."""
+
+    list_display = ("entry", "indicator", "number", "flag")
+    list_select_related = (
+        "entry__report__agency",
+        "entry__report__cycle__plan",
+        "entry__measure",
+        "indicator__measure",
+    )
+    list_filter = ("entry__report__cycle__year", "indicator__kind")
+    search_fields = ("indicator__code", "entry__report__agency__code")

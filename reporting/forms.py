@@ -3,7 +3,47 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from core.forms import DocumentsField, long_text_field
-from reporting.models import AnnualReport, ReportEntry, ReportingCycle, ReviewComment
+from reporting.models import AnnualReport, Indicator, ReportEntry, ReportingCycle, ReviewComment
+from reporting.workbooks import check_upload_file
+
+# A figure larger than this is a typing slip (the largest sums are in thousands of tenge).
+FIGURE_MAX = 10**15
+YES_NO = {"yes": True, "no": False}
+
+
+def figure_field_name(indicator: Indicator) -> str:
+    return f"indicator_{indicator.pk}"
+
+
+def _figure_field(indicator: Indicator) -> forms.Field:
+    required_note = _("Обязателен для представления отчёта.") if indicator.required else ""
+    if indicator.is_yes_no:
+        return forms.ChoiceField(
+            label=indicator.name,
+            choices=[("", "—"), ("yes", _("да")), ("no", _("нет"))],
+            required=False,
+            help_text=required_note,
+        )
+    unit = _("Единица измерения: %(unit)s.") % {"unit": indicator.unit} if indicator.unit else ""
+    return forms.IntegerField(
+        label=indicator.label,
+        min_value=0,
+        max_value=FIGURE_MAX,
+        required=False,
+        help_text=" ".join(t for t in (str(unit), str(required_note)) if t),
+        widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+        error_messages={"invalid": _("Введите целое неотрицательное число.")},
+    )
+
+
+def figures_initial(figures) -> dict:
+    """The form's initial values from (indicator, value) pairs (selectors.entry_figures)."""
+    reverse = {True: "yes", False: "no"}
+    return {
+        figure_field_name(i): (reverse.get(v) if i.is_yes_no else v)
+        for i, v in figures
+        if v is not None
+    }
 
 
 class EntryForm(forms.Form):
@@ -22,6 +62,29 @@ class EntryForm(forms.Form):
     )
     documents = DocumentsField(label=_("Подтверждающие документы"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, indicators=(), **kwargs):
+        """`indicators`: the measure's, one field each after the narrative; `cleaned_data`
+        then holds `figures` (indicator id → number, True/False, or None) for the service."""
+        super().__init__(*args, **kwargs)
+        self.indicators = list(indicators)
+        for indicator in self.indicators:
+            self.fields[figure_field_name(indicator)] = _figure_field(indicator)
+        self.order_fields(["status", "narrative", *(figure_field_name(i) for i in self.indicators)])
+
+    def clean(self):
+        cleaned = super().clean()
+        figures = {}
+        for indicator in self.indicators:
+            name = figure_field_name(indicator)
+            if name not in cleaned:
+                continue  # the field's own error is shown
+            value = cleaned.pop(name)
+            if indicator.is_yes_no:
+                value = YES_NO.get(value)
+            figures[indicator.pk] = value
+        cleaned["figures"] = figures
+        return cleaned
 
 
 class ReviewForm(forms.Form):
@@ -88,3 +151,20 @@ class ReportFilterForm(forms.Form):
         required=False,
         empty_label=_("Все"),
     )
+
+
+class ReportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Заполненный файл отчёта (XLSX)"),
+        help_text=_("Файл, скачанный на странице отчёта и заполненный в Excel."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        check_upload_file(file)  # size, parts and rows: before openpyxl reads it
+        return file

@@ -456,3 +456,167 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.cycle} {self.kind} −{self.days_before}: {self.recipient}"
+
+
+class IndicatorManager(models.Manager):
+    def get_by_natural_key(self, plan_code, measure_number, code):
+        return self.get(measure__plan__code=plan_code, measure__number=measure_number, code=code)
+
+
+class Indicator(models.Model):
+    """A figure a measure asks every executor for: a count, a sum (in a unit), or a yes/no.
+    Ours, not the Resolution's: the Resolution names completion forms, not figures."""
+
+    class Kind(models.TextChoices):
+        COUNT = "count", _("Количество")
+        SUM = "sum", _("Сумма")
+        YES_NO = "yes_no", _("Да или нет")
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", _("Складывается по ведомствам")
+        NONE = "none", _("Не складывается: по каждому ведомству")
+
+    measure = models.ForeignKey(
+        "measures.Measure",
+        verbose_name=_("мероприятие"),
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    code = models.SlugField(_("код"), max_length=40)
+    position = models.PositiveSmallIntegerField(_("порядок"), default=1)
+    name = models.CharField(_("показатель"), max_length=300)
+    unit = models.CharField(_("единица измерения"), max_length=50, blank=True)
+    kind = models.CharField(_("вид"), max_length=10, choices=Kind.choices, default=Kind.COUNT)
+    aggregation = models.CharField(
+        _("сведение"),
+        max_length=10,
+        choices=Aggregation.choices,
+        default=Aggregation.SUM,
+        help_text=_(
+            "Складывать ли значения ведомств в сводной информации. Ответы «да/нет» при "
+            "сложении считаются: «да» у скольких из ответивших."
+        ),
+    )
+    required = models.BooleanField(
+        _("обязательный"),
+        default=False,
+        help_text=_("Без значения обязательного показателя отчёт не представить."),
+    )
+
+    objects = IndicatorManager()
+
+    class Meta:
+        verbose_name = _("показатель")
+        verbose_name_plural = _("показатели")
+        ordering = ["measure__position", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "code"], name="indicator_code_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure.number}: {self.name}"
+
+    def natural_key(self):
+        return (*self.measure.natural_key(), self.code)
+
+    natural_key.dependencies = ["measures.measure"]  # type: ignore[attr-defined]
+
+    @property
+    def is_yes_no(self) -> bool:
+        return self.kind == self.Kind.YES_NO
+
+    @property
+    def is_added_up(self) -> bool:
+        return self.aggregation == self.Aggregation.SUM
+
+    @property
+    def label(self) -> str:
+        """The name with its unit, as a column or a field says it."""
+        return f"{self.name}, {self.unit}" if self.unit else self.name
+
+
+class IndicatorValue(models.Model):
+    """An agency's figure for one indicator in one entry: a non-negative whole number, or yes/no.
+    No row means no value given."""
+
+    entry = models.ForeignKey(
+        ReportEntry,
+        verbose_name=_("строка отчёта"),
+        on_delete=models.CASCADE,
+        related_name="indicator_values",
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("показатель"), on_delete=models.PROTECT, related_name="values"
+    )
+    number = models.PositiveBigIntegerField(_("значение"), null=True, blank=True)
+    flag = models.BooleanField(_("да или нет"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("значение показателя")
+        verbose_name_plural = _("значения показателей")
+        ordering = ["entry", "indicator__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "indicator"], name="indicator_value_unique"),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True, flag__isnull=False)
+                | Q(number__isnull=False, flag__isnull=True),
+                name="indicator_value_one_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entry}: {self.indicator.code} = {self.display}"
+
+    @property
+    def value(self) -> int | bool | None:
+        return self.flag if self.number is None else self.number
+
+    @property
+    def display(self) -> str:
+        return display_value(self.value)
+
+
+def display_value(value) -> str:
+    """A figure as a page or a file shows it: «да»/«нет», a number with thin spaces, or «—»."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("да") if value else _("нет"))
+    return f"{value:,}".replace(",", "\u00a0")
+
+
+class SummaryIndicatorTotal(models.Model):
+    """An indicator's total on one line of the summary, computed from the counted reports when
+    the summary is generated (reporting.summaries.indicators says how)."""
+
+    item = models.ForeignKey(
+        SummaryItem,
+        verbose_name=_("строка сводной информации"),
+        on_delete=models.CASCADE,
+        related_name="indicator_totals",
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("показатель"), on_delete=models.CASCADE, related_name="+"
+    )
+    # The sum of the numbers, or how many answered "yes"; null when not added up.
+    total = models.PositiveBigIntegerField(_("итого"), null=True, blank=True)
+    answered = models.PositiveIntegerField(_("дали значение"), default=0)
+    expected = models.PositiveIntegerField(_("исполнителей"), default=0)
+    # Agencies' labels, comma-separated; by_agency, for an indicator not added up: "МВД: 3; МОН: 5".
+    missing = models.TextField(_("не дали значения"), blank=True)
+    by_agency = models.TextField(_("по ведомствам"), blank=True)
+    # The line as the summary says it, in Russian: «Выявлено преступлений: 45 (…)».
+    text = models.TextField(_("итог словами"), blank=True)
+
+    class Meta:
+        verbose_name = _("итог показателя")
+        verbose_name_plural = _("итоги показателей")
+        ordering = ["item", "indicator__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "indicator"], name="summary_total_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.item}: {self.indicator.code}"

@@ -11,7 +11,16 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency
 from core.deadlines import days_left
 from measures.models import Measure, Responsibility
-from reporting.models import AnnualReport, Attachment, ReportEntry, ReportingCycle, ReviewComment
+from reporting.models import (
+    AnnualReport,
+    Attachment,
+    Indicator,
+    IndicatorValue,
+    ReportEntry,
+    ReportingCycle,
+    ReviewComment,
+    display_value,
+)
 
 
 def expected_measures(*, cycle: ReportingCycle, agency) -> list[Measure]:
@@ -26,14 +35,36 @@ def expected_measures(*, cycle: ReportingCycle, agency) -> list[Measure]:
     return [r.measure for r in responsibilities]
 
 
+# What the entries' figures need loaded: the measure's indicators and the values given.
+FIGURES_PREFETCH = (
+    Prefetch("measure__indicators", queryset=Indicator.objects.order_by("position", "code")),
+    Prefetch("indicator_values", queryset=IndicatorValue.objects.all()),
+)
+
+
 def entry_problems(entry: ReportEntry) -> list[str]:
-    """What an entry lacks to be submitted (the rule of `services.report_submit`), in words."""
+    """What an entry lacks to be submitted (the rule of `services.report_submit`), in words:
+    a status, a narrative, and a value for each required indicator (named). The entry comes
+    with FIGURES_PREFETCH."""
     problems = []
     if not entry.status:
         problems.append(_("не указан статус исполнения"))
     if not entry.narrative.strip():
         problems.append(_("не заполнена информация о ходе исполнения"))
+    given = {v.indicator_id for v in entry.indicator_values.all()}
+    problems.extend(
+        _("не указан показатель «%(name)s»") % {"name": indicator.name}
+        for indicator in entry.measure.indicators.all()
+        if indicator.required and indicator.pk not in given
+    )
     return problems
+
+
+def entry_figures(entry: ReportEntry) -> list[tuple[Indicator, int | bool | None]]:
+    """Each of the measure's indicators with the entry's value (None: not given), in order.
+    The entry comes with FIGURES_PREFETCH."""
+    values = {v.indicator_id: v.value for v in entry.indicator_values.all()}
+    return [(i, values.get(i.pk)) for i in entry.measure.indicators.all()]
 
 
 def incomplete_entries(*, entries: list[ReportEntry]) -> dict[ReportEntry, list[str]]:
@@ -61,8 +92,13 @@ class SubmitCheck:
 
 
 def submit_check(*, report: AnnualReport) -> SubmitCheck:
-    """The report as its submission would find it. One query (the entries)."""
-    entries = list(report.entries.select_related("measure").order_by("measure__position"))
+    """The report as its submission would find it. Three queries (the entries, the measures'
+    indicators, their values)."""
+    entries = list(
+        report.entries.select_related("measure")
+        .prefetch_related(*FIGURES_PREFETCH)
+        .order_by("measure__position")
+    )
     late = report.first_submitted_at is None and timezone.now() >= report.cycle.submission_closes_at
     return SubmitCheck(report, entries, incomplete_entries(entries=entries), late)
 
@@ -156,14 +192,19 @@ def report_for_user(*, user, pk) -> AnnualReport:
 
 
 def report_entries(*, report: AnnualReport) -> list[ReportEntry]:
-    """The report's entries in plan order, with their measures and documents."""
-    return list(
+    """The report's entries in plan order, with their measures, documents and figures (each
+    entry's `figures`: `entry_figures`)."""
+    entries = list(
         report.entries.select_related("measure__section", "measure__parent", "updated_by")
         .prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by"))
+            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+            *FIGURES_PREFETCH,
         )
         .order_by("measure__position")
     )
+    for entry in entries:
+        entry.figures = entry_figures(entry)  # type: ignore[attr-defined]
+    return entries
 
 
 def report_comments(*, report: AnnualReport) -> list[ReviewComment]:
@@ -178,7 +219,7 @@ def entry_for_report(*, report: AnnualReport, pk) -> ReportEntry:
         report.entries.select_related(
             "measure__section", "measure__parent", "measure__plan", "updated_by"
         )
-        .prefetch_related("attachments")
+        .prefetch_related("attachments", *FIGURES_PREFETCH)
         .get(pk=pk)
     )
 
@@ -203,8 +244,8 @@ def attachment_for_user(*, user, pk) -> Attachment:
 class Change:
     at: datetime.datetime
     user: object
-    # "state", "entry_added", "entry_changed", "entry_removed", "document_added",
-    # "document_removed"
+    # "state", "entry_added", "entry_changed", "entry_removed", "figures_changed",
+    # "document_added", "document_removed"
     kind: str
     subject: str  # the new state's label, or the measure's number
     details: list[str]
@@ -240,9 +281,9 @@ def _since_review(report: AnnualReport, states) -> datetime.datetime | None:
 
 
 def report_journal(*, report: AnnualReport) -> Journal:
-    """Who changed what and when: the report's states, every entry's edits, the documents added
-    and removed; and the changes since the last return. Three queries, whatever the number of
-    changes."""
+    """Who changed what and when: the report's states, every entry's edits, its figures' changes,
+    the documents added and removed; and the changes since the last return. Four queries,
+    whatever the number of changes."""
     changes = []
     previous_state = None
     states = list(report.history.select_related("history_user").order_by("history_date", "pk"))
@@ -312,6 +353,12 @@ def report_journal(*, report: AnnualReport) -> Journal:
         if returned_at is not None and record.history_date > returned_at:
             what = _("добавлен документ") if added else _("удалён документ")
             since.setdefault(record.entry_id, []).append(f"{what} {record.original_name}")
+
+    by_number = {number: entry_id for entry_id, number in numbers.items()}
+    for change in _figure_changes(report):
+        changes.append(change)
+        if returned_at is not None and change.at > returned_at and change.subject in by_number:
+            since.setdefault(by_number[change.subject], []).extend(change.details)
     changes.sort(key=lambda c: c.at, reverse=True)
     return Journal(changes, since)
 
@@ -346,6 +393,40 @@ def entry_remarks(*, comments: list[ReviewComment], report: AnnualReport) -> dic
         if comment.entry_id is not None and comment.created_at >= report.reviewed_at:
             remarks.setdefault(comment.entry_id, []).append(comment)
     return remarks
+
+
+def _figure_changes(report: AnnualReport) -> list[Change]:
+    """Each change of a figure: «name: before → after». One query."""
+    records = (
+        IndicatorValue.history.filter(entry__report_id=report.pk)
+        .select_related("history_user", "indicator", "entry__measure")
+        .order_by("entry_id", "indicator_id", "history_date", "history_id")
+    )
+    changes: list[Change] = []
+    before: dict[tuple[int, int], int | bool | None] = {}
+    for record in records:
+        key = (record.entry_id, record.indicator_id)
+        after = (
+            None
+            if record.history_type == "-"
+            else record.flag
+            if record.number is None
+            else (record.number)
+        )
+        detail = (
+            f"{record.indicator.name}: {display_value(before.get(key))} → {display_value(after)}"
+        )
+        before[key] = after
+        changes.append(
+            Change(
+                record.history_date,
+                record.history_user,
+                "figures_changed",
+                record.entry.measure.number,
+                [detail],
+            )
+        )
+    return changes
 
 
 def cycle_expected_agencies(*, cycle: ReportingCycle) -> list[Agency]:

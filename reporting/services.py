@@ -17,6 +17,7 @@ from core.deadlines import days_left
 from core.documents import files_removed_on_failure
 from core.exceptions import (
     ActionRefused,
+    EditConflict,
     PermissionRefused,
     StateRefused,
     refuse_nul,
@@ -30,6 +31,8 @@ from reporting.exceptions import CommentRequired, IncompleteReport
 from reporting.models import (
     AnnualReport,
     Attachment,
+    Indicator,
+    IndicatorValue,
     Reminder,
     ReportEntry,
     ReportingCycle,
@@ -120,10 +123,14 @@ def report_start(*, cycle: ReportingCycle, user) -> AnnualReport:
     return report_open(cycle=cycle, agency=user.agency)
 
 
-def entry_update(*, entry: ReportEntry, user, status: str, narrative: str, version: int):
-    """Save an entry's status and narrative. `version` is the one the user started from: if
-    someone saved the entry since, EditConflict carries what is stored now, and nothing is
-    overwritten."""
+def entry_update(
+    *, entry: ReportEntry, user, status: str, narrative: str, version: int, figures=None
+):
+    """Save an entry's status and narrative, and the figures given (`figures`: indicator id →
+    a non-negative whole number, True/False for a yes/no indicator, or None for no value; the
+    measure's indicators not named keep their values). `version` is the one the user started
+    from: if someone saved the entry since, EditConflict carries what is stored now, and nothing
+    is overwritten, neither text nor figures."""
     refuse_nul(status, narrative)
     refuse_too_long(ReportEntry, narrative=narrative)
     with transaction.atomic():
@@ -136,20 +143,120 @@ def entry_update(*, entry: ReportEntry, user, status: str, narrative: str, versi
         changed_by(current, user)
         current.full_clean()
         current.save()
+        if figures:
+            _save_figures(current, user, figures)
     entry.refresh_from_db()
     return entry
 
 
+def _checked_figure(indicator: Indicator, value):
+    """The value as stored for the indicator, or ActionRefused naming it."""
+    if value is None:
+        return None
+    if indicator.is_yes_no:
+        if not isinstance(value, bool):
+            raise ActionRefused(
+                _("«%(name)s»: ответьте «да» или «нет».") % {"name": indicator.name}
+            )
+        return value
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ActionRefused(
+            _("«%(name)s»: значение — целое неотрицательное число.") % {"name": indicator.name}
+        )
+    return value
+
+
+def _save_figures(entry: ReportEntry, user, figures) -> None:
+    """The entry's figures as given: a row per value, none for no value. History names `user`."""
+    indicators = {i.pk: i for i in entry.measure.indicators.all()}
+    unknown = [pk for pk in figures if pk not in indicators]
+    if unknown:
+        raise ActionRefused(
+            _("У мероприятия %(number)s нет такого показателя.") % {"number": entry.measure.number}
+        )
+    stored = {v.indicator_id: v for v in entry.indicator_values.all()}
+    for pk, raw in figures.items():
+        indicator = indicators[pk]
+        value = _checked_figure(indicator, raw)
+        row = stored.get(pk)
+        if value is None:
+            if row is not None:
+                changed_by(row, user)
+                row.delete()
+            continue
+        row = row or IndicatorValue(entry=entry, indicator=indicator)
+        number, flag = (None, value) if indicator.is_yes_no else (value, None)
+        if row.pk and (row.number, row.flag) == (number, flag):
+            continue
+        row.number, row.flag = number, flag
+        changed_by(row, user)
+        row.save()
+
+
 def entry_save(
-    *, entry: ReportEntry, user, status: str, narrative: str, version: int, documents=()
+    *,
+    entry: ReportEntry,
+    user,
+    status: str,
+    narrative: str,
+    version: int,
+    documents=(),
+    figures=None,
 ) -> ReportEntry:
-    """The entry's status and narrative (as `entry_update`) and its new documents (as
+    """The entry's status, narrative and figures (as `entry_update`) and its new documents (as
     `attachment_add`), as one change: all of it is saved, or nothing, no row and no file."""
     with files_removed_on_failure(), transaction.atomic():
-        entry_update(entry=entry, user=user, status=status, narrative=narrative, version=version)
+        entry_update(
+            entry=entry,
+            user=user,
+            status=status,
+            narrative=narrative,
+            version=version,
+            figures=figures,
+        )
         for file in documents:
             attachment_add(entry=entry, user=user, file=file)
     return entry
+
+
+def report_workbook_apply(*, report: AnnualReport, user, rows) -> int:
+    """The rows of a filled report workbook (reporting.workbooks: entry id, the version it was
+    downloaded at, status, narrative, figures), each saved as `entry_update` saves an entry, all
+    or nothing. Refused, writing nothing, if any entry changed in the portal since the download
+    (naming it), was removed, or any value is refused. Returns the number of entries saved."""
+    with transaction.atomic():
+        locked = _locked(report)
+        require_editable(user=user, report=locked)
+        for row in rows:
+            entry = locked.entries.select_related("measure").filter(pk=row["entry"]).first()
+            if entry is None:
+                raise ActionRefused(
+                    _("Мероприятие убрано из отчёта после скачивания файла: ничего не записано.")
+                )
+            try:
+                entry_update(
+                    entry=entry,
+                    user=user,
+                    status=row["status"],
+                    narrative=row["narrative"],
+                    version=row["version"],
+                    figures={int(k): v for k, v in row["figures"].items()},
+                )
+            except EditConflict:
+                raise ActionRefused(
+                    _(
+                        "Мероприятие %(number)s изменено в портале после скачивания файла: "
+                        "ничего не записано. Скачайте файл заново и перенесите в него свои "
+                        "изменения."
+                    )
+                    % {"number": entry.measure.number}
+                ) from None
+            except ActionRefused as refused:
+                raise ActionRefused(
+                    _("Мероприятие %(number)s: %(reason)s Ничего не записано.")
+                    % {"number": entry.measure.number, "reason": refused}
+                ) from None
+    return len(rows)
 
 
 def entry_add_voluntary(*, report: AnnualReport, measure, user) -> ReportEntry:
@@ -236,7 +343,8 @@ def attachment_delete(*, attachment: Attachment, user) -> None:
 
 
 def report_submit(*, report: AnnualReport, user) -> AnnualReport:
-    """Send the report to the coordinator. Every entry needs a status and a narrative;
+    """Send the report to the coordinator. Every entry needs a status, a narrative and a value
+    for each required indicator;
     otherwise IncompleteReport lists the problems entry by entry. The first submission after the
     end of the deadline day (Asia/Almaty) marks the report late."""
     with transaction.atomic():
@@ -249,7 +357,11 @@ def report_submit(*, report: AnnualReport, user) -> AnnualReport:
                 _("Отчёт уже в состоянии «%(state)s»: представить его ещё раз нельзя.")
                 % {"state": locked.get_state_display()}
             )
-        entries = list(locked.entries.select_related("measure").order_by("measure__position"))
+        entries = list(
+            locked.entries.select_related("measure")
+            .prefetch_related(*selectors.FIGURES_PREFETCH)
+            .order_by("measure__position")
+        )
         if not entries:
             raise IncompleteReport(_("В отчёте нет ни одного мероприятия."), {})
         errors = selectors.incomplete_entries(entries=entries)
@@ -539,6 +651,7 @@ __all__ = [
     "report_return",
     "report_start",
     "report_submit",
+    "report_workbook_apply",
     "require_editable",
     "summary_generate",
     "summary_item_update",

@@ -17,9 +17,16 @@ from agencies.selectors import agency_lineage
 from core import pages
 from core.exceptions import EditConflict
 from core.views import attempt, confirmation, download
-from reporting import audit, permissions, selectors, services
+from reporting import audit, permissions, selectors, services, workbooks
 from reporting.exceptions import CommentRequired, IncompleteReport
-from reporting.forms import EntryForm, ReportFilterForm, ReviewForm, VoluntaryEntryForm
+from reporting.forms import (
+    EntryForm,
+    ReportFilterForm,
+    ReportUploadForm,
+    ReviewForm,
+    VoluntaryEntryForm,
+    figures_initial,
+)
 from reporting.models import AnnualReport, Attachment, ReportEntry, ReportingCycle
 
 
@@ -146,8 +153,17 @@ def entry_edit(request, pk, entry_pk):
     extras = pages.contributions("entry", report=report, entry=entry)
     if request.method == "POST":
         return _entry_post(request, report, entry, extras)
-    initial = {"status": entry.status, "narrative": entry.narrative, "version": entry.version}
-    return _entry_page(request, report, entry, EntryForm(initial=initial), extras)
+    initial = {
+        "status": entry.status,
+        "narrative": entry.narrative,
+        "version": entry.version,
+        **figures_initial(selectors.entry_figures(entry)),
+    }
+    return _entry_page(request, report, entry, _entry_form(entry, initial=initial), extras)
+
+
+def _entry_form(entry, *args, **kwargs) -> EntryForm:
+    return EntryForm(*args, indicators=entry.measure.indicators.all(), **kwargs)
 
 
 ENTRY_STORAGE_FAILURE = gettext_lazy(
@@ -160,8 +176,8 @@ def _entry_post(request, report, entry, extras):
     if action := pages.posted_action(extras, request.POST):
         data, message = action(request.POST.copy())  # never a save: the officer checks first
         messages.info(request, message)
-        return _entry_page(request, report, entry, EntryForm(data), extras)
-    form = EntryForm(request.POST, request.FILES)
+        return _entry_page(request, report, entry, _entry_form(entry, data), extras)
+    form = _entry_form(entry, request.POST, request.FILES)
     if not form.is_valid():
         return _entry_page(request, report, entry, form, extras)
     try:
@@ -215,7 +231,7 @@ def _conflict_page(request, report, entry, conflict, extras):
     # The form now starts from the stored version: saving it again is a deliberate choice.
     data = request.POST.copy()
     data["version"] = current.version
-    form = EntryForm(data)
+    form = _entry_form(entry, data)
     form.is_valid()
     return _entry_page(
         request,
@@ -226,6 +242,9 @@ def _conflict_page(request, report, entry, conflict, extras):
         template="reporting/entry_conflict.html",
         status=409,
         current=current,
+        current_figures=selectors.entry_figures(
+            selectors.entry_for_report(report=report, pk=current.pk)
+        ),
     )
 
 
@@ -375,3 +394,60 @@ report_return = _review_view(
 report_reopen = _review_view(
     services.report_reopen, done_message=gettext_lazy("Отчёт открыт для доработки.")
 )
+
+
+# The report as a workbook, offline (reporting.workbooks)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def report_workbook(request, pk):
+    """The report as a workbook to fill in Excel, for whoever may read the report."""
+    report = _get_report_for_user(request.user, pk)
+    filename = f"report-{report.cycle.year}-{report.agency.code}.xlsx"
+    return download(workbooks.report_workbook(report), filename=filename, content_type=XLSX)
+
+
+def _upload_key(report) -> str:
+    return f"report-upload-{report.pk}"
+
+
+@login_required
+def report_upload(request, pk):
+    """Sent with a file: the filled workbook checked cell by cell and previewed, nothing written
+    (what it would change waits in the session). Sent with "apply": those changes saved by
+    `services.report_workbook_apply`, all or nothing."""
+    report = _get_report_for_user(request.user, pk)
+    if not attempt(
+        request, partial(services.require_editable, user=request.user, report=report)
+    ).ok:
+        return redirect(report)
+    if request.method == "POST" and "apply" in request.POST:
+        rows = request.session.pop(_upload_key(report), None)
+        if rows is None:
+            messages.error(request, _("Загрузите файл ещё раз: предпросмотр устарел."))
+            return redirect("report_upload", report.pk)
+        apply = partial(services.report_workbook_apply, report=report, user=request.user, rows=rows)
+        outcome = attempt(request, apply)
+        if not outcome.ok:
+            return redirect("report_upload", report.pk)
+        messages.success(
+            request, _("Из файла сохранено мероприятий: %(count)s.") % {"count": outcome.result}
+        )
+        return redirect(report)
+    form = ReportUploadForm(request.POST or None, request.FILES or None)
+    context = {"report": report, "form": form, "upload": None}
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = workbooks.read_report_workbook(report, form.cleaned_data["file"])
+            context["upload"] = upload
+            if upload.errors:
+                status = 400
+                request.session.pop(_upload_key(report), None)
+            else:
+                request.session[_upload_key(report)] = [row.as_data() for row in upload.rows]
+        else:
+            status = 400
+    return render(request, "reporting/report_upload.html", context, status=status)

@@ -69,6 +69,7 @@ def portal_urls(world):
         "agency_detail": ["mon"], "report_start": [cycle.pk], "report_detail": [report.pk],
         "report_submit": [report.pk], "report_accept": [report.pk], "report_return": [report.pk],
         "report_reopen": [report.pk], "entry_add": [report.pk],
+        "report_workbook": [report.pk], "report_upload": [report.pk],
         "entry_edit": [report.pk, world["entry"].pk], "entry_remove": [report.pk, world["entry"].pk],
         "attachment_download": [world["document"].pk], "attachment_delete": [world["document"].pk],
         "cycle_dashboard": [cycle.pk], "cycle_entries_xlsx": [cycle.pk],

@@ -34,9 +34,11 @@ from measures.models import Measure, Plan, Section
 from reporting import exports, services
 from reporting.models import (
     Attachment,
+    Indicator,
     ReportEntry,
     ReportingCycle,
     ReviewComment,
+    SummaryIndicatorTotal,
     SummaryItem,
 )
 from tests.conftest import PASSWORD, PLAN_CODE
@@ -356,6 +358,9 @@ class VisibleText(HTMLParser):
             self.parts.append(data)
         elif self._json and data.strip():
             chart = json.loads(data)
+            if isinstance(chart, list):  # the indicators' charts: their labels are the plan's
+                self.parts.extend(one["label"] for one in chart if one)
+                return
             # "titles" are the sections' titles: the plan's data.
             self.parts.extend(chart.get("labels", []))
             self.parts.extend(dataset["label"] for dataset in chart.get("datasets", []))
@@ -377,6 +382,11 @@ def data_text() -> str:
         *Agency.objects.values_list("abbreviation", flat=True),
         *ReportEntry.objects.values_list("narrative", flat=True),
         *SummaryItem.objects.values_list("text", flat=True),
+        # The indicators are the plan's data (in Russian, as the plan is), and the summary's
+        # totals are written in Russian for the Government, as its text is.
+        *Indicator.objects.values_list("name", flat=True),
+        *Indicator.objects.values_list("unit", flat=True),
+        *SummaryIndicatorTotal.objects.values_list("text", flat=True),
         *ReviewComment.objects.values_list("text", flat=True),
         *Attachment.objects.values_list("original_name", flat=True),
         # The commissions' registers: what the secretariat and the akimats typed.
@@ -432,7 +442,7 @@ DJANGO_ENGLISH = (
     "Please enter a correct",
     "Forbidden",
 )
-LATIN_ALLOWED = {"XLSX", "DOCX", "PDF", "JPEG", "PNG", "English", "loaddata"}
+LATIN_ALLOWED = {"XLSX", "DOCX", "PDF", "JPEG", "PNG", "English", "loaddata", "Excel"}
 
 
 def assert_interface_in(language: str, response, fragments: list[str], allowed=frozenset()):

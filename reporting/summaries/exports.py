@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from reporting.models import AnnualReport, ReportEntry, ReportingCycle, SummaryItem
+from reporting.models import AnnualReport, Indicator, ReportEntry, ReportingCycle, SummaryItem
 from reporting.selectors import cycle_expected_agencies
 from reporting.summaries.selectors import summary_items
 
@@ -42,6 +42,7 @@ COLUMNS = (
     "Срок исполнения",
     "Информация о ходе исполнения",
     "Статус",
+    "Показатели (итого по ведомствам)",
 )
 EXCEL_CELL_LIMIT = 32767  # characters; Excel refuses to open a file with a longer cell
 # Characters XML 1.0 cannot hold: openpyxl and python-docx refuse them. A vertical tab is what
@@ -51,8 +52,8 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\ufffe\uffff]")
 
 @dataclass(frozen=True)
 class Row:
-    """A row of the summary's table: a section's title (one cell, merged across), or the seven
-    cells of a measure. A heading (measure 3) has no status and no text."""
+    """A row of the summary's table: a section's title (one cell, merged across), or the eight
+    cells of a measure. A heading (measure 3) has no status, no text and no totals."""
 
     cells: tuple[str, ...]
     is_section: bool = False
@@ -69,7 +70,8 @@ class Line:
 def summary_rows(items) -> list[Row]:
     """The summary's items (in plan order, with measure, section and parent loaded) as the
     Resolution's table: each section's title before its first measure, a heading before its
-    first sub-measure."""
+    first sub-measure. The last cell holds the line's indicator totals, one paragraph each
+    (items come with `indicator_totals` loaded)."""
     statuses = _labels(SummaryItem.Status)
     rows, section_id, headings = [], None, set()
     for item in items:
@@ -80,8 +82,9 @@ def summary_rows(items) -> list[Row]:
             rows.append(Row((f"{section.number}. {section.title}",), is_section=True))
         if measure.parent_id and measure.parent_id not in headings:
             headings.add(measure.parent_id)
-            rows.append(Row((*_measure_cells(measure.parent), "", "")))
-        rows.append(Row((*_measure_cells(measure), item.text, statuses[item.status])))
+            rows.append(Row((*_measure_cells(measure.parent), "", "", "")))
+        totals = "\n\n".join(t.text for t in item.indicator_totals.all())
+        rows.append(Row((*_measure_cells(measure), item.text, statuses[item.status], totals)))
     return rows
 
 
@@ -140,7 +143,7 @@ def summary_title(summary, cycle) -> list[Line]:
 
 
 def _summary_data(summary):
-    """The cycle with its plan and coordinator, and the table's rows. Two queries (three if the
+    """The cycle with its plan and coordinator, and the table's rows. Three queries (four if the
     summary was sent and its sender is not loaded)."""
     cycle = ReportingCycle.objects.select_related("plan", "coordinator").get(pk=summary.cycle_id)
     rows = summary_rows(summary_items(summary=summary))
@@ -175,7 +178,7 @@ LIGHT = PatternFill("solid", fgColor="F2F2F2")
 TOP = Alignment(wrap_text=True, vertical="top")
 CENTRE = Alignment(wrap_text=True, vertical="center", horizontal="center")
 DATETIME = "DD.MM.YYYY HH:MM"
-SUMMARY_WIDTHS = (7, 45, 22, 26, 16, 70, 16)
+SUMMARY_WIDTHS = (7, 45, 22, 26, 16, 70, 16, 40)
 # The cells' looks, registered once in each workbook as named styles and applied by name.
 # Setting font, fill, border and alignment one by one hashes each style object on every cell,
 # which was two thirds of a small summary's export time (benchmarks/README.md).
@@ -206,7 +209,7 @@ def _workbook() -> Workbook:
 def summary_xlsx(summary) -> bytes:
     """The summary as a workbook: the Resolution's table with the consolidated information
     (A4 landscape, fitted to width, the header row on every page), and a sheet of the agencies
-    expected to report with the state of their reports. Four queries (see `_summary_data`)."""
+    expected to report with the state of their reports. Five queries (see `_summary_data`)."""
     cycle, title, rows = _summary_data(summary)
     book = _workbook()
     sheet = book.active
@@ -257,11 +260,19 @@ def _agencies_sheet(sheet, cycle) -> None:
 
 def cycle_entries_xlsx(cycle) -> bytes:
     """Every entry of every report of the cycle (any state), one row each, for analysis: by
-    agency name, then in plan order. Headers and labels in the user's interface language; the
-    plan's and the reports' text as written. One query."""
+    agency name, then in plan order, with one column for each indicator of the plan (headed
+    «3.7: name, unit»; empty where the entry's measure has not that indicator or no value was
+    given). Headers and labels in the user's interface language; the plan's and the reports'
+    text as written. Three queries: the indicators, the entries, their figures."""
+    indicators = list(
+        Indicator.objects.filter(measure__plan_id=cycle.plan_id)
+        .select_related("measure")
+        .order_by("measure__position", "position", "code")
+    )
     entries = (
         ReportEntry.objects.filter(report__cycle=cycle)
         .select_related("report__agency", "measure__section")
+        .prefetch_related("indicator_values")
         .annotate(documents=Count("attachments"))
         .order_by("report__agency__name", "report__agency__code", "measure__position")
     )
@@ -285,6 +296,7 @@ def cycle_entries_xlsx(cycle) -> bytes:
         _("Информация о ходе исполнения"): 80,
         _("Документов"): 11,
         _("Изменена"): 17,
+        **{f"{i.measure.number}: {i.label}": 16 for i in indicators},
     }
     _widths(sheet, columns.values())
     _header(sheet, 1, columns)
@@ -308,10 +320,17 @@ def cycle_entries_xlsx(cycle) -> bytes:
                 entry.narrative,
                 entry.documents,
                 _local(entry.updated_at),
+                *_figures(entry, indicators),
             ),
         )
     _table_finish(sheet)
     return _save(book)
+
+
+def _figures(entry, indicators) -> list:
+    values = {v.indicator_id: v.value for v in entry.indicator_values.all()}
+    found = (values.get(i.pk) for i in indicators)
+    return [_yes_no(v) if isinstance(v, bool) else v for v in found]
 
 
 def _yes_no(value: bool) -> str:
@@ -423,13 +442,13 @@ def _save(book) -> bytes:
 
 # DOCX
 
-DOCX_WIDTHS_MM = (12, 58, 30, 36, 24, 78, 24)  # 262 mm: A4 landscape less the margins
+DOCX_WIDTHS_MM = (12, 50, 26, 30, 20, 68, 22, 34)  # 262 mm: A4 landscape less the margins
 
 
 @translation.override("ru")
 def summary_docx(summary) -> bytes:
     """The summary as a Word document for the Government: the title, then the Resolution's
-    table (A4 landscape, the header row repeated on every page). Two queries."""
+    table (A4 landscape, the header row repeated on every page). Three queries."""
     _cycle, title, rows = _summary_data(summary)
     document = Document()
     section = document.sections[0]

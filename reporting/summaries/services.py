@@ -4,7 +4,7 @@ ActionRefused (core.exceptions) and changing nothing otherwise."""
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,7 +14,7 @@ from core.exceptions import PermissionRefused, StateRefused, refuse_nul, refuse_
 from core.models import changed_by
 from core.services import claim_version, locked_row
 from reporting import audit, permissions
-from reporting.models import Summary, SummaryItem
+from reporting.models import Summary, SummaryIndicatorTotal, SummaryItem, display_value
 from reporting.selectors import cycle_expected_agencies
 from reporting.summaries import exports
 from reporting.summaries.selectors import consolidation_lines
@@ -65,7 +65,9 @@ def summary_generate(*, cycle, user, overwrite: bool = False) -> Summary:
     """The cycle's summary as a draft, with one item per measure reported on that year: its
     status by the rule of `reporting.summaries.consolidation` and a text assembled from the
     agencies' entries. Generating again refreshes the items nobody edited; edited items are kept
-    unless `overwrite`. The first generation fixes the agencies expected to report."""
+    unless `overwrite`. Every item's indicator totals (reporting.summaries.indicators) are
+    computed afresh, edited or not: they are the reports' figures, nobody edits them. The first
+    generation fixes the agencies expected to report."""
     require_coordinator(user=user, cycle=cycle)
     with transaction.atomic():
         cycle = locked_row(type(cycle).objects.all(), cycle.pk, gone=CYCLE_GONE)
@@ -82,18 +84,21 @@ def summary_generate(*, cycle, user, overwrite: bool = False) -> Summary:
 
         lines = consolidation_lines(cycle=cycle)
         items = {item.measure_id: item for item in summary.items.all()}
+        totals = []
         for line in lines:
             item = items.pop(line.measure.pk, None) or SummaryItem(
                 summary=summary, measure=line.measure
             )
-            if item.pk and item.is_edited and not overwrite:
-                continue
-            item.status, item.text, item.is_edited = line.status, line.text, False
-            item.updated_by = user
-            changed_by(item, user)
-            item.save()
+            if not (item.pk and item.is_edited and not overwrite):
+                item.status, item.text, item.is_edited = line.status, line.text, False
+                item.updated_by = user
+                changed_by(item, user)
+                item.save()
+            totals += _totals(item, line)
         for stale in items.values():  # a measure no longer reported on that year
             stale.delete()
+        SummaryIndicatorTotal.objects.filter(item__summary=summary).delete()
+        SummaryIndicatorTotal.objects.bulk_create(totals)
         audit.record_summary(
             audit.Action.SUMMARY_GENERATED,
             summary,
@@ -103,6 +108,25 @@ def summary_generate(*, cycle, user, overwrite: bool = False) -> Summary:
             overwrite=overwrite,
         )
     return summary
+
+
+@translation.override("ru")  # the totals' words are the summary's, in Russian
+def _totals(item: SummaryItem, line) -> list[SummaryIndicatorTotal]:
+    return [
+        SummaryIndicatorTotal(
+            item=item,
+            indicator=total.indicator,
+            total=total.total,
+            answered=total.answered,
+            expected=total.expected,
+            missing=", ".join(total.missing),
+            by_agency="; ".join(
+                f"{label}: {display_value(value)}" for label, value in total.by_agency
+            ),
+            text=total.text,
+        )
+        for total in line.totals
+    ]
 
 
 def summary_item_update(*, item: SummaryItem, user, status: str, text: str, version: int):

@@ -18,7 +18,7 @@ from core.exceptions import EditConflict
 from core.views import attempt, confirmation, download
 from reporting import audit, permissions
 from reporting.models import ReportingCycle, Summary
-from reporting.summaries import dashboard, exports, selectors, services
+from reporting.summaries import dashboard, exports, pages, selectors, services
 from reporting.summaries.forms import DashboardFilterForm, SummaryGenerateForm, SummaryItemForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,9 +52,15 @@ def cycle_dashboard(request, cycle_pk):
     form = DashboardFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     board = dashboard.cycle_dashboard(cycle=cycle)
+    series = selectors.plan_indicator_years(plan=cycle.plan, user=request.user)
     context = {
         "cycle": cycle,
         "board": board,
+        "indicator_series": series,
+        "indicator_chart": selectors.indicator_chart(series),
+        "indicator_title": _("Показатели Плана по годам"),
+        "indicator_note": pages.years_note(),
+        "show_measure": True,
         "form": form,
         "rows": dashboard.filter_rows(board.rows, **filters),
         "is_filtered": any(filters.values()),

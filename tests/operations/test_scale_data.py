@@ -94,3 +94,20 @@ def test_replace_lets_go_of_people_attached_to_synthetic_agencies():
     tester.refresh_from_db()
     assert tester.agency is None and not tester.is_active
     assert Agency.objects.filter(code__startswith="scale-").count() == 200
+
+
+def test_it_copies_the_indicators_and_fills_figures():
+    from operations import scale
+    from reporting.models import Indicator, IndicatorValue, SummaryIndicatorTotal
+
+    counts = scale.scale_data_generate(plans=1)
+    plan = Plan.objects.get(code="scale-0001")
+    assert counts.indicators == Indicator.objects.filter(measure__plan=plan).count()
+    assert counts.indicators == Indicator.objects.filter(measure__plan__code=PLAN_CODE).count()
+    values = IndicatorValue.objects.filter(entry__report__cycle__plan=plan)
+    assert values.count() == counts.indicator_values > 0
+    assert not values.filter(entry__status="").exists()  # unfilled entries have no figures
+    assert not values.filter(indicator__kind="yes_no", flag__isnull=True).exists()
+    assert SummaryIndicatorTotal.objects.filter(item__summary__cycle__plan=plan).exists()
+    scale.scale_data_delete()
+    assert not IndicatorValue.objects.filter(entry__report__cycle__plan__code="scale-0001")

@@ -79,6 +79,7 @@ def test_report_page_query_count_does_not_grow_with_entries(
     fill(mon_report, mon_officer)
     client.force_login(mon_officer)
     # session, user, report, entries, documents, comments, report history, entry history,
-    # document history, measures open to interested bodies (exists), savepoint pair at most
-    with django_assert_max_num_queries(12):
+    # document history, measures open to interested bodies (exists), the measures' indicators,
+    # the figures, the figures' history, savepoint pair at most
+    with django_assert_max_num_queries(15):
         client.get(detail(mon_report))

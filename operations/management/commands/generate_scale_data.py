@@ -47,7 +47,8 @@ class Command(BaseCommand):
             f"Plans {counts.plans}, agencies {counts.agencies}, sections {counts.sections}, "
             f"measures {counts.measures}, responsibilities {counts.responsibilities}, "
             f"cycles {counts.cycles}, reports {counts.reports} ({states}), "
-            f"entries {counts.entries}, summaries {counts.summaries} "
+            f"entries {counts.entries}, indicators {counts.indicators}, "
+            f"figures {counts.indicator_values}, summaries {counts.summaries} "
             f"with {counts.summary_items} items."
         )
         self.stdout.write(self.style.SUCCESS(f"Generated in {elapsed:.1f} s."))

@@ -341,16 +341,17 @@ class Command(BaseCommand):
         for year, code, state in plan:
             officer = User.objects.get(username=f"{code}.officer")
             report = services.report_open(cycle=cycles[year], agency=agencies[code])
-            entries = list(report.entries.all())
+            entries = list(report.entries.prefetch_related("measure__indicators"))
             # A draft is half done: the demo officer can finish it and submit.
             to_fill = entries[: len(entries) // 2] if state == "draft" else entries
-            for entry in to_fill:
+            for number, entry in enumerate(to_fill):
                 services.entry_update(
                     entry=entry,
                     user=officer,
                     status=ReportEntry.Status.DONE,
                     narrative=SAMPLE_TEXT,
                     version=entry.version,
+                    figures=_demo_figures(entry, year, number),
                 )
             if state == "draft":
                 continue
@@ -479,3 +480,15 @@ class Command(BaseCommand):
             )
             created += 1
         return created
+
+
+def _demo_figures(entry, year: int, number: int) -> dict:
+    """Plausible figures, different by year and entry, the same on every fresh database."""
+    figures = {}
+    for indicator in entry.measure.indicators.all():
+        if indicator.is_yes_no:
+            figures[indicator.pk] = (year + number) % 4 != 0
+        else:
+            base = 3 + (year - 2017) * 4 + number * 7 + indicator.position * 2
+            figures[indicator.pk] = base * 1000 if indicator.kind == "sum" else base
+    return figures

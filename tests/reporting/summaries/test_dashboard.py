@@ -458,8 +458,9 @@ def test_the_query_count_does_not_grow_with_agencies_reports_and_entries(
     # 1 session, 2 user, 3 the cycle with its plan, coordinator and summary, 4 the expected
     # agencies, 5 the cycle's reports with their last activity, 6 the cycle's entries (values),
     # 7 the (agency, measure) pairs of the responsibilities in force that year, 8 the measures
-    # reported on that year, 9 the plan's sections.
-    with django_assert_num_queries(9):
+    # reported on that year, 9 the plan's sections, 10 the plan's indicators, 11 their totals
+    # by year.
+    with django_assert_num_queries(11):
         client.get(dashboard_url(every_state))
 
     measure = Measure.objects.get(plan=every_state.plan, number="4")
@@ -475,7 +476,7 @@ def test_the_query_count_does_not_grow_with_agencies_reports_and_entries(
         report = fill(services.report_open(cycle=every_state, agency=agency), officer)
         services.report_submit(report=report, user=officer)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         response = client.get(dashboard_url(every_state, "?kind=ministry&late=on"))
     assert response.context["board"].expected_count == EXPECTED_2019 + 5
     assert response.context["board"].presented.count == 2 + 5

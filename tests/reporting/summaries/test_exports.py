@@ -14,6 +14,7 @@ from django.utils import translation
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
+from openpyxl.utils import get_column_letter
 
 from agencies.models import Agency, User
 from reporting import exports, selectors, services
@@ -33,6 +34,7 @@ HEADER = [
     "Срок исполнения",
     "Информация о ходе исполнения",
     "Статус",
+    "Показатели (итого по ведомствам)",
 ]
 MVD_NAME = "Министерство внутренних дел Республики Казахстан"
 # The 2019 reports were due by the end of 20 January 2020 in Astana (UTC+6 then).
@@ -79,7 +81,7 @@ def document(content):
 
 def summary_table(sheet):
     """The header row's number, and the rows under it: ("section", title) for a merged section
-    row, or the seven values of a measure's row."""
+    row, or the eight values of a measure's row."""
     header = next(row[0].row for row in sheet.iter_rows() if row[0].value == "№ п/п")
     merged = {r.min_row for r in sheet.merged_cells.ranges}
     rows = [
@@ -148,11 +150,11 @@ def test_summary_xlsx_rows_are_the_measures_of_2019_in_plan_order(summary_2019, 
     assert rows[0][0] == "section"
     section_row = next(row for row in sheet.iter_rows() if row[0].value == sections[1])
     assert section_row[0].font.b and section_row[0].fill.fgColor.rgb.endswith("D9D9D9")
-    # Merged across the seven columns and framed all round, as Excel draws a bordered range.
+    # Merged across the eight columns and framed all round, as Excel draws a bordered range.
     number = section_row[0].row
-    assert f"A{number}:G{number}" in {str(r) for r in sheet.merged_cells.ranges}
-    assert all(c.border.top.style == c.border.bottom.style == "thin" for c in section_row[:7])
-    assert section_row[6].border.right.style == "thin"
+    assert f"A{number}:H{number}" in {str(r) for r in sheet.merged_cells.ranges}
+    assert all(c.border.top.style == c.border.bottom.style == "thin" for c in section_row[:8])
+    assert section_row[7].border.right.style == "thin"
 
 
 def test_summary_xlsx_heading_has_no_status_and_items_show_theirs(summary_2019):
@@ -217,7 +219,8 @@ def test_summary_xlsx_prints_on_a4_landscape_with_the_header_on_every_page(summa
 def test_summary_xlsx_lists_the_expected_agencies_and_their_reports(summary_2019, cycle_2019):
     sheet = workbook(exports.summary_xlsx(summary_2019))["Ведомства"]
     header, *rows = [tuple(c.value for c in row) for row in sheet.iter_rows()]
-    assert header == (
+    # Then a column per indicator of the plan (tests/reporting/indicators).
+    assert header[:14] == (
         "Ведомство",
         "Аббревиатура",
         "Состояние отчёта",
@@ -276,14 +279,14 @@ def test_summary_docx_for_the_government(summary_2019):
     (table,) = content.tables
     assert [c.text for c in table.rows[0].cells] == HEADER
     assert table.rows[0]._tr.xpath("./w:trPr/w:tblHeader")  # repeated on every page
-    number, *_middle, information, status = table.rows[0].cells
+    number, *_middle, information, status, _totals = table.rows[0].cells
     assert information.width > 5 * number.width and information.width > 2 * status.width
     assert not table.rows[1]._tr.xpath("./w:trPr/w:tblHeader")
     rows = docx_rows(table)
     assert numbers_of(rows) == expected_numbers(summary_2019)
     sections = [row for row in rows if row[0] == "section"]
     assert len(sections) == 6  # section 7 has only measure 29, reported on in 2020
-    assert table._tbl.xpath(".//w:gridSpan/@w:val") == ["7"] * 6
+    assert table._tbl.xpath(".//w:gridSpan/@w:val") == ["8"] * 6
     # The same rows as the spreadsheet, cell by cell (a cell's paragraphs joined by "\n").
     _header, xlsx_rows = summary_table(
         workbook(exports.summary_xlsx(summary_2019))["Сводная информация"]
@@ -316,7 +319,8 @@ def test_summary_docx_says_when_it_was_sent_and_when_it_went_out_of_date(
 def test_cycle_entries_xlsx_has_a_row_for_every_entry_of_every_report(summary_2019, cycle_2019):
     sheet = workbook(exports.cycle_entries_xlsx(cycle_2019)).active
     header, *rows = [tuple(c.value for c in row) for row in sheet.iter_rows()]
-    assert header == (
+    # Then a column per indicator of the plan (tests/reporting/indicators).
+    assert header[:14] == (
         "Год",
         "Код ведомства",
         "Ведомство",
@@ -333,7 +337,7 @@ def test_cycle_entries_xlsx_has_a_row_for_every_entry_of_every_report(summary_20
         "Изменена",
     )
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:N{len(rows) + 1}"
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
     assert len(rows) == ReportEntry.objects.filter(report__cycle=cycle_2019).count()
     # By agency name (Акимат… before Министерство…), then in plan order.
     agencies = [row[2] for row in rows]
@@ -420,12 +424,13 @@ def test_files_are_in_russian_whatever_the_interface_language(
 # What each export reads, whatever the number of agencies, reports and entries:
 EXPORTS = [
     # the cycle with its plan and coordinator; the items with measures, sections and
-    # parents; the cycle's reports; the expected agencies
-    pytest.param(lambda summary, cycle: exports.summary_xlsx(summary), 4, id="summary_xlsx"),
-    # the cycle with its plan and coordinator; the items
-    pytest.param(lambda summary, cycle: exports.summary_docx(summary), 2, id="summary_docx"),
-    # the entries with their reports, agencies, measures, sections and document counts
-    pytest.param(lambda summary, cycle: exports.cycle_entries_xlsx(cycle), 1, id="entries_xlsx"),
+    # parents; their indicator totals; the cycle's reports; the expected agencies
+    pytest.param(lambda summary, cycle: exports.summary_xlsx(summary), 5, id="summary_xlsx"),
+    # the cycle with its plan and coordinator; the items; their indicator totals
+    pytest.param(lambda summary, cycle: exports.summary_docx(summary), 3, id="summary_docx"),
+    # the plan's indicators; the entries with their reports, agencies, measures, sections and
+    # document counts; the entries' figures
+    pytest.param(lambda summary, cycle: exports.cycle_entries_xlsx(cycle), 3, id="entries_xlsx"),
 ]
 
 

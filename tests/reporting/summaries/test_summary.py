@@ -357,8 +357,8 @@ def test_summary_page_query_count(
 ):
     services.summary_generate(cycle=reported_2019, user=mvd_secretariat)
     client.force_login(mvd_secretariat)
-    # session, user, cycle with its summary, items with measures
-    with django_assert_num_queries(4):
+    # session, user, cycle with its summary, items with measures, their indicator totals
+    with django_assert_num_queries(5):
         client.get(reverse("summary_detail", args=[reported_2019.pk]))
 
 
