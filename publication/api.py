@@ -262,6 +262,36 @@ class MeasureRef(Schema):
     title: str
 
 
+class IndicatorTotalOut(Schema):
+    indicator: str = Field(description="The indicator's code within its measure.")
+    name: str
+    unit: str
+    kind: str = Field(description="count | sum | yes_no")
+    aggregation: str = Field(description="sum (added up across agencies) | none (listed)")
+    total: int | None = Field(
+        description="The sum of the values given (the «yes» answers of a yes/no); null when the "
+        "indicator is not added up."
+    )
+    answered: int = Field(description="Executors that gave a value.")
+    expected: int = Field(description="Executors named for the measure that year.")
+    text: str = Field(description="The total as the summary says it, in Russian.")
+
+
+def indicator_total_out(total) -> dict:
+    indicator = total.indicator
+    return {
+        "indicator": indicator.code,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "kind": indicator.kind,
+        "aggregation": indicator.aggregation,
+        "total": total.total,
+        "answered": total.answered,
+        "expected": total.expected,
+        "text": total.text,
+    }
+
+
 class SummaryLineOut(Schema):
     plan: str
     year: int
@@ -271,6 +301,9 @@ class SummaryLineOut(Schema):
     )
     status_label: str = Field(description="The status as the summary says it, in Russian.")
     text: str = Field(description="The information on the measure's execution, as sent.")
+    indicator_totals: list[IndicatorTotalOut] = Field(
+        description="The measure's figures added up across agencies, as sent."
+    )
 
 
 def summary_line_out(line: SummaryItem) -> dict:
@@ -285,6 +318,7 @@ def summary_line_out(line: SummaryItem) -> dict:
         "status": line.status,
         "status_label": str(SummaryItem.Status(line.status).label),
         "text": line.text,
+        "indicator_totals": [indicator_total_out(t) for t in line.indicator_totals.all()],
     }
 
 

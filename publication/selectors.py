@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from agencies.models import Agency
 from measures.models import Measure, Plan, Responsibility, Section
-from reporting.models import ReportingCycle, Summary, SummaryItem
+from reporting.models import ReportingCycle, Summary, SummaryIndicatorTotal, SummaryItem
 
 
 def published_plans() -> QuerySet[Plan]:
@@ -88,10 +88,13 @@ def sent_summary_lines(
     agency: Agency | None = None,
     summary: Summary | None = None,
 ) -> QuerySet[SummaryItem]:
-    """The lines of sent summaries, as sent: per measure, its status and text. `agency` keeps
-    the lines of the measures it executed in that line's year."""
-    lines = SummaryItem.objects.filter(summary__state=Summary.State.SENT).select_related(
-        "summary__cycle__plan", "measure"
+    """The lines of sent summaries, as sent: per measure, its status, text and indicator totals.
+    `agency` keeps the lines of the measures it executed in that line's year."""
+    totals = SummaryIndicatorTotal.objects.select_related("indicator")
+    lines = (
+        SummaryItem.objects.filter(summary__state=Summary.State.SENT)
+        .select_related("summary__cycle__plan", "measure")
+        .prefetch_related(Prefetch("indicator_totals", queryset=totals))
     )
     if summary is not None:
         lines = lines.filter(summary=summary)

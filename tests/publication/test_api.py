@@ -392,3 +392,37 @@ def test_each_request_is_logged(client, token, revoked):
 
 def test_the_docs_link_from_the_schema_resolves(client):
     assert client.get(reverse("api:openapi-view")).status_code == 200
+
+
+def test_a_sent_line_carries_its_indicator_totals(client, published, token):
+    from reporting.models import Indicator, SummaryIndicatorTotal
+
+    line = published["sent"].items.get(measure__number="2")
+    indicator = Indicator.objects.filter(measure=line.measure).order_by("position").first()
+    SummaryIndicatorTotal.objects.create(
+        item=line, indicator=indicator, total=17, answered=2, expected=3, text="итого 17 (2 из 3)"
+    )
+    body = client.get(
+        "/api/v1/summary-lines", {"year": 2018, "measure": line.measure.pk}, **bearer(token[1])
+    ).json()
+    [found] = body["items"]
+    assert found["indicator_totals"] == [
+        {
+            "indicator": indicator.code,
+            "name": indicator.name,
+            "unit": indicator.unit,
+            "kind": indicator.kind,
+            "aggregation": indicator.aggregation,
+            "total": 17,
+            "answered": 2,
+            "expected": 3,
+            "text": "итого 17 (2 из 3)",
+        }
+    ]
+    # A line without figures says so with an empty list; a draft's totals are never shown.
+    other = client.get(f"/api/v1/summaries/{PLAN_CODE}/2018", **bearer(token[1])).json()
+    assert all(
+        line["indicator_totals"] == []
+        for line in other["lines"]
+        if line["measure"]["number"] != "2"
+    )
