@@ -29,6 +29,17 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
+# Ours, in their dependency order (README, "Architecture"): an app imports only those before it.
+PORTAL_APPS = [
+    "core",
+    "agencies",
+    "measures",
+    "reporting",
+    "commissions",
+    "operations",
+    "publication",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -51,15 +62,7 @@ INSTALLED_APPS = [
     # django-ninja (the API): listed so that its docs page uses its own bundled Swagger UI files
     # (served by whitenoise), never a CDN.
     "ninja",
-    # Ours, in their dependency order (README, "Architecture"): an app imports only those
-    # before it.
-    "core",
-    "agencies",
-    "measures",
-    "reporting",
-    "commissions",
-    "operations",
-    "publication",
+    *PORTAL_APPS,
 ]
 
 MIDDLEWARE = [
@@ -365,15 +368,7 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         **{
             app: {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}
-            for app in (
-                "core",
-                "agencies",
-                "measures",
-                "reporting",
-                "commissions",
-                "operations",
-                "publication",
-            )
+            for app in PORTAL_APPS
         },
     },
 }
