@@ -26,6 +26,7 @@ ALLOWED = {
     ".png": ("png", "image/png"),
 }
 ALLOWED_LABEL = "PDF, DOCX, XLSX, JPEG, PNG"
+XLSX_TYPE, DOCX_TYPE = ALLOWED[".xlsx"][1], ALLOWED[".docx"][1]  # for the portal's own files
 ZIPPED = {"docx", "xlsx"}  # kinds that are ZIP archives
 # The file inputs' `accept`: what the browser offers to choose.
 ACCEPT = ",".join(ALLOWED)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from core.documents import XLSX_TYPE
 from core.forms import DocumentsField, long_text_field
 from reporting.models import AnnualReport, Indicator, ReportEntry, ReportingCycle, ReviewComment
 from reporting.workbooks import check_upload_file
@@ -157,11 +158,7 @@ class ReportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Заполненный файл отчёта (XLSX)"),
         help_text=_("Файл, скачанный на странице отчёта и заполненный в Excel."),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_TYPE}"}),
     )
 
     def clean_file(self):

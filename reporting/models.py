@@ -571,11 +571,16 @@ class IndicatorValue(models.Model):
 
     @property
     def value(self) -> int | bool | None:
-        return self.flag if self.number is None else self.number
+        return figure_value(self)
 
     @property
     def display(self) -> str:
         return display_value(self.value)
+
+
+def figure_value(row) -> int | bool | None:
+    """The figure an IndicatorValue (or one of its historical records) holds."""
+    return row.flag if row.number is None else row.number
 
 
 def display_value(value) -> str:

@@ -20,6 +20,7 @@ from reporting.models import (
     ReportingCycle,
     ReviewComment,
     display_value,
+    figure_value,
 )
 
 
@@ -205,6 +206,11 @@ def report_entries(*, report: AnnualReport) -> list[ReportEntry]:
     for entry in entries:
         entry.figures = entry_figures(entry)  # type: ignore[attr-defined]
     return entries
+
+
+def entries_in_order(*, report: AnnualReport) -> list[ReportEntry]:
+    """The report's entries with their measures, in plan order (a form's remarks, say)."""
+    return list(report.entries.select_related("measure").order_by("measure__position"))
 
 
 def report_comments(*, report: AnnualReport) -> list[ReviewComment]:
@@ -406,13 +412,7 @@ def _figure_changes(report: AnnualReport) -> list[Change]:
     before: dict[tuple[int, int], int | bool | None] = {}
     for record in records:
         key = (record.entry_id, record.indicator_id)
-        after = (
-            None
-            if record.history_type == "-"
-            else record.flag
-            if record.number is None
-            else (record.number)
-        )
+        after = None if record.history_type == "-" else figure_value(record)
         detail = (
             f"{record.indicator.name}: {display_value(before.get(key))} → {display_value(after)}"
         )

@@ -227,8 +227,9 @@ def report_workbook_apply(*, report: AnnualReport, user, rows) -> int:
     with transaction.atomic():
         locked = _locked(report)
         require_editable(user=user, report=locked)
+        entries = {e.pk: e for e in locked.entries.select_related("measure")}
         for row in rows:
-            entry = locked.entries.select_related("measure").filter(pk=row["entry"]).first()
+            entry = entries.get(row["entry"])
             if entry is None:
                 raise ActionRefused(
                     _("Мероприятие убрано из отчёта после скачивания файла: ничего не записано.")

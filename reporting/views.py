@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.selectors import agency_lineage
 from core import pages
+from core.documents import XLSX_TYPE
 from core.exceptions import EditConflict
 from core.views import attempt, confirmation, download
 from reporting import audit, permissions, selectors, services, workbooks
@@ -369,7 +370,7 @@ def _review_view(action, *, done_message):
     @require_POST
     def view(request, pk):
         report = _get_report_for_user(request.user, pk)
-        form = ReviewForm(request.POST, entries=selectors.report_entries(report=report))
+        form = ReviewForm(request.POST, entries=selectors.entries_in_order(report=report))
         if form.is_valid():
             arguments = {"comment": form.cleaned_data["comment"]}
             if action is not services.report_accept:  # an acceptance needs no remarks
@@ -398,15 +399,13 @@ report_reopen = _review_view(
 
 # The report as a workbook, offline (reporting.workbooks)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 @login_required
 def report_workbook(request, pk):
     """The report as a workbook to fill in Excel, for whoever may read the report."""
     report = _get_report_for_user(request.user, pk)
     filename = f"report-{report.cycle.year}-{report.agency.code}.xlsx"
-    return download(workbooks.report_workbook(report), filename=filename, content_type=XLSX)
+    return download(workbooks.report_workbook(report), filename=filename, content_type=XLSX_TYPE)
 
 
 def _upload_key(report) -> str:

@@ -16,7 +16,6 @@ an agency is never "missing". The text is in Russian, as the summary for the Gov
 from dataclasses import dataclass, field
 
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from reporting.models import Indicator, display_value
 from reporting.summaries.consolidation import Part, agency_label
@@ -77,26 +76,22 @@ def line_totals(indicators: list[Indicator], parts: list[Part]) -> list[Indicato
     return totals
 
 
-@translation.override("ru")
+@translation.override("ru")  # display_value's «да» / «нет»
 def total_text(total: IndicatorTotal) -> str:
-    """«Выявлено преступлений, преступлений: 45 (дали значение 3 из 4; нет значения: КНБ)»."""
+    """«Выявлено преступлений, преступлений: 45 (дали значение 3 из 4; нет значения: КНБ)». In
+    Russian whatever the interface: like the consolidated text (consolidation.py), it goes to the
+    Government, so its phrases are not translated."""
     indicator = total.indicator
     if not total.answered:
-        figure = _("нет значений")
+        figure = "нет значений"
     elif not indicator.is_added_up:
-        figure = "; ".join(f"{label} — {display_value(v)}" for label, v in total.by_agency)
-        figure = _("не суммируется: %(values)s") % {"values": figure}
+        values = "; ".join(f"{label} — {display_value(v)}" for label, v in total.by_agency)
+        figure = f"не суммируется: {values}"
     elif indicator.is_yes_no:
-        figure = _("«да» — %(yes)s из %(answered)s") % {
-            "yes": total.total,
-            "answered": total.answered,
-        }
+        figure = f"«да» — {total.total} из {total.answered}"
     else:
         figure = display_value(total.total)
-    note = _("дали значение %(answered)s из %(expected)s") % {
-        "answered": total.answered,
-        "expected": total.expected,
-    }
+    note = f"дали значение {total.answered} из {total.expected}"
     if total.missing:
-        note += "; " + _("нет значения: %(agencies)s") % {"agencies": ", ".join(total.missing)}
+        note += f"; нет значения: {', '.join(total.missing)}"
     return f"{indicator.label}: {figure} ({note})"

@@ -14,15 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.documents import DOCX_TYPE, XLSX_TYPE
 from core.exceptions import EditConflict
 from core.views import attempt, confirmation, download
 from reporting import audit, permissions
 from reporting.models import ReportingCycle, Summary
 from reporting.summaries import dashboard, exports, pages, selectors, services
 from reporting.summaries.forms import DashboardFilterForm, SummaryGenerateForm, SummaryItemForm
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _get_cycle_for_reader(user, cycle_pk) -> ReportingCycle:
@@ -214,7 +212,9 @@ def _summary_file(request, cycle_pk, kind):
         as_sent=summary.is_sent,
     )
     filename = f"summary-{cycle.plan.code}-{cycle.year}.{kind}"
-    return download(content, filename=filename, content_type=XLSX if kind == "xlsx" else DOCX)
+    return download(
+        content, filename=filename, content_type=XLSX_TYPE if kind == "xlsx" else DOCX_TYPE
+    )
 
 
 @login_required
@@ -233,4 +233,4 @@ def cycle_entries_xlsx(request, cycle_pk):
     content = exports.cycle_entries_xlsx(cycle)
     audit.record_entries_export(cycle, request.user)
     filename = f"entries-{cycle.plan.code}-{cycle.year}.xlsx"
-    return download(content, filename=filename, content_type=XLSX)
+    return download(content, filename=filename, content_type=XLSX_TYPE)
