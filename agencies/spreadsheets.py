@@ -7,6 +7,7 @@ leading "=" (the text changes; "+", "-", "@" are left) and turns every cell into
 
 import csv
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -21,6 +22,18 @@ from import_export.forms import ImportForm
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.documents import check_archive, clean_filename
+
+# Characters XML 1.0 cannot hold: openpyxl and python-docx refuse them (an export would fail). A
+# vertical tab is what Word leaves for a line break in pasted text.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` as a spreadsheet or a document can hold it: line breaks as "\\n", the characters
+    XML cannot hold removed."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
+    return _NOT_IN_XML.sub("", text)
+
 
 # What Excel and LibreOffice read as the start of a formula in a cell of text (OWASP, "CSV
 # injection"), also after spaces or line breaks; a leading tab or carriage return is refused in

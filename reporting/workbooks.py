@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from agencies.spreadsheets import TextCellsXLSX, check_import_file, is_formula
+from agencies.spreadsheets import TextCellsXLSX, check_import_file, is_formula, xml_safe
 from reporting.models import Indicator, ReportEntry, display_value
 from reporting.selectors import FIGURES_PREFETCH
 
@@ -142,7 +142,7 @@ def report_workbook(report) -> bytes:
 
 
 def _text(cell, value: str):
-    cell.value = value
+    cell.value = xml_safe(value)
     if cell.data_type == "f":  # a narrative typed as "=…" stays text
         cell.data_type = "s"
     return cell

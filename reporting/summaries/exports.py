@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from agencies.spreadsheets import xml_safe
 from reporting.models import AnnualReport, Indicator, ReportEntry, ReportingCycle, SummaryItem
 from reporting.selectors import cycle_expected_agencies
 from reporting.summaries.selectors import summary_items
@@ -45,9 +46,6 @@ COLUMNS = (
     "Показатели (итого по ведомствам)",
 )
 EXCEL_CELL_LIMIT = 32767  # characters; Excel refuses to open a file with a longer cell
-# Characters XML 1.0 cannot hold: openpyxl and python-docx refuse them. A vertical tab is what
-# Word leaves for a line break in pasted text.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -162,11 +160,6 @@ def _when(moment) -> str:
 def _local(moment):
     """Local time without tzinfo, which Excel cannot store; None stays None."""
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
-
-
-def _clean(text: str) -> str:
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
-    return _ILLEGAL.sub("", text)
 
 
 # XLSX
@@ -360,7 +353,7 @@ def _append(sheet, row: int, values) -> None:
 def _xlsx_value(value):
     if not isinstance(value, str):
         return value
-    value = _clean(value)
+    value = xml_safe(value)
     if len(value) > EXCEL_CELL_LIMIT:
         # In the summary's language (Russian), or in the user's for the analysts' table.
         ending = _("… (сокращено: в ячейке Excel помещается не больше 32 767 знаков)")
@@ -463,7 +456,7 @@ def summary_docx(summary) -> bytes:
     for line in title:
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(_clean(line.text))
+        run = paragraph.add_run(xml_safe(line.text))
         if line.kind != "text":
             run.bold = True
         run.font.size = Pt(12) if line.kind == "title" else Pt(11)
@@ -520,7 +513,7 @@ def _sized(cells):
 def _docx_cell(cell, text: str, *, bold=False, centre=False) -> None:
     """The text in the cell, one paragraph for each block separated by a blank line (the
     summary's text has one per agency)."""
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", _clean(text))]
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", xml_safe(text))]
     for number, block in enumerate(blocks):
         paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
         if number:

@@ -199,3 +199,20 @@ def test_another_agency_cannot_download_or_upload(client, mon_report, akimat_off
     client.force_login(akimat_officer)
     assert client.get(reverse("report_workbook", args=[mon_report.pk])).status_code == 404
     assert client.get(reverse("report_upload", args=[mon_report.pk])).status_code == 404
+
+
+def test_a_narrative_pasted_from_word_downloads_with_its_line_break(mon_report, mon_officer):
+    """A vertical tab (Word's line break) and other control characters the portal accepts in a
+    narrative cannot be written to a workbook as they are: the download keeps the text, the tab
+    becomes a line break, the rest is dropped."""
+    entry = mon_report.entries.order_by("measure__position").first()
+    services.entry_update(
+        entry=entry,
+        user=mon_officer,
+        status="done",
+        narrative="Первая строка\x0bвторая\x01",
+        version=entry.version,
+    )
+    sheet = load(report_workbook(mon_report)).worksheets[0]
+    narratives = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert "Первая строка\nвторая" in narratives
